@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from gongkai.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.health, name="health"),
+    path("accounts/", include("gongkai.orgs.urls_accounts")),
+    path("workbench/", include("gongkai.workbench.urls")),
+    path("api/", include("gongkai.api.urls")),
+    path("", include("gongkai.portal.urls")),
+]
+
+handler403 = "gongkai.core.views.permission_denied"
+handler404 = "gongkai.core.views.page_not_found"
+handler500 = "gongkai.core.views.server_error"

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Unit
+
+
+class UnitContactForm(forms.Form):
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
+
+
+class UnitForm(UnitContactForm):
+    name = forms.CharField(label=_("全称"), max_length=120)
+    short_name = forms.CharField(label=_("简称"), max_length=60, required=False)
+    code = forms.CharField(
+        label=_("机构代码"),
+        max_length=18,
+        required=False,
+        help_text=_("18位统一社会信用代码或9位组织机构代码"),
+    )
+    aliases = forms.CharField(
+        label=_("别名"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个，或用顿号分隔；导入分工方案时用于匹配单位名称"),
+    )
+    parent = forms.ModelChoiceField(
+        label=_("上级单位"), queryset=Unit.objects.none(), required=False
+    )
+    sort_order = forms.IntegerField(label=_("排序"), min_value=0, initial=100)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    field_order = ["name", "short_name", "code", "aliases", "parent", "contact_phone", "address"]
+
+    def __init__(self, *args, parent_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parent_queryset or Unit.objects.filter(is_active=True)

@@ -1,0 +1,50 @@
+"""Reads of units, users and roles, filtered by what the asking user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from gongkai.core.errors import NotFound
+
+from .models import Membership, Unit, User
+from .permissions import Action, units_for
+
+
+def unit_list(*, user, include_inactive: bool = False) -> QuerySet[Unit]:
+    qs = units_for(user, Action.VIEW).select_related("parent")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("sort_order", "name")
+
+
+def unit_get(*, user, unit_id: int) -> Unit:
+    """A unit the user may view; NotFound otherwise (we do not reveal that it exists)."""
+    try:
+        return units_for(user, Action.VIEW).select_related("parent").get(pk=unit_id)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def unit_members(*, user, unit: Unit) -> QuerySet[Membership]:
+    unit_get(user=user, unit_id=unit.pk)
+    return unit.memberships.select_related("user").order_by("role", "user__username")
+
+
+def unit_match_name(*, name: str) -> Unit | None:
+    """Resolve a unit name as written in a document through full names, short names and aliases.
+
+    Used by importers; returns None when nothing or more than one unit matches."""
+    name = name.strip()
+    if not name:
+        return None
+    exact = list(Unit.objects.filter(is_active=True, name=name)[:2]) or list(
+        Unit.objects.filter(is_active=True, short_name=name)[:2]
+    )
+    if len(exact) == 1:
+        return exact[0]
+    matches = [u for u in Unit.objects.filter(is_active=True) if name in u.aliases]
+    return matches[0] if len(matches) == 1 else None
+
+
+def user_roles_display(*, user: User) -> list[str]:
+    return [str(m) for m in user.memberships.select_related("unit")]

@@ -1,0 +1,220 @@
+"""Changes to units, users and roles. Each is one transaction with one audit record."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+
+from gongkai.core.audit import audit_record, changes
+from gongkai.core.errors import ValidationFailed
+
+from .models import GLOBAL_ROLES, Membership, Role, Unit, User
+from .permissions import Action, check_perm, forget_roles
+
+_UNIT_FIELDS = ["name", "short_name", "code", "aliases", "parent", "is_active", "sort_order"]
+_CONTACT_FIELDS = ["contact_phone", "address"]
+_CODE_RE = re.compile(r"^(?:[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|[0-9A-Z]{8}-?[0-9X])$")
+
+
+def _clean_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if code and not _CODE_RE.match(code):
+        raise ValidationFailed("机构代码应为18位统一社会信用代码或9位组织机构代码")
+    return code
+
+
+def _clean_aliases(aliases) -> list[str]:
+    if isinstance(aliases, str):
+        aliases = re.split(r"[,，、;；\n]+", aliases)
+    return [a.strip() for a in dict.fromkeys(aliases or []) if a and a.strip()]
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor,
+    name: str,
+    short_name: str = "",
+    code: str = "",
+    aliases=(),
+    parent: Unit | None = None,
+    contact_phone: str = "",
+    address: str = "",
+    sort_order: int = 100,
+) -> Unit:
+    check_perm(actor, Action.MANAGE_UNITS)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("请填写单位全称")
+    if Unit.objects.filter(name=name).exists():
+        raise ValidationFailed(f"单位“{name}”已存在")
+    unit = Unit(
+        name=name,
+        short_name=short_name.strip(),
+        code=_clean_code(code),
+        aliases=_clean_aliases(aliases),
+        parent=parent,
+        contact_phone=contact_phone.strip(),
+        address=address.strip(),
+        sort_order=sort_order,
+    )
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError:
+        raise ValidationFailed("机构代码已被其他单位使用") from None
+    audit_record(
+        actor=actor,
+        action="unit.create",
+        obj=unit,
+        unit=unit,
+        summary=f"新建单位 {unit.name}",
+        after=changes(unit, _UNIT_FIELDS + _CONTACT_FIELDS),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, **fields) -> Unit:
+    """Change a unit. Contact details need EDIT on the unit (its liaison may); names, codes,
+    aliases and structure need MANAGE_UNITS."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    structural = set(fields) & set(_UNIT_FIELDS)
+    unknown = set(fields) - set(_UNIT_FIELDS) - set(_CONTACT_FIELDS)
+    if unknown:
+        raise ValidationFailed("不能修改这些字段：" + "、".join(sorted(unknown)))
+    check_perm(actor, Action.MANAGE_UNITS if structural else Action.EDIT, unit)
+    before = changes(unit, list(fields))
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"]:
+            raise ValidationFailed("请填写单位全称")
+        if Unit.objects.exclude(pk=unit.pk).filter(name=fields["name"]).exists():
+            raise ValidationFailed(f"单位“{fields['name']}”已存在")
+    if "code" in fields:
+        fields["code"] = _clean_code(fields["code"])
+    if "aliases" in fields:
+        fields["aliases"] = _clean_aliases(fields["aliases"])
+    if fields.get("parent") is not None:
+        ancestor = fields["parent"]
+        while ancestor is not None:
+            if ancestor.pk == unit.pk:
+                raise ValidationFailed("上级单位不能是本单位或其下级单位")
+            ancestor = ancestor.parent
+    for key, value in fields.items():
+        setattr(unit, key, value.strip() if isinstance(value, str) else value)
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError:
+        raise ValidationFailed("机构代码已被其他单位使用") from None
+    after = changes(unit, list(fields))
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="unit.update",
+            obj=unit,
+            unit=unit,
+            summary=f"修改单位 {unit.name}",
+            before=before,
+            after=after,
+        )
+    return unit
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    display_name: str = "",
+    phone: str = "",
+    email: str = "",
+) -> User:
+    check_perm(actor, Action.MANAGE_USERS)
+    username = username.strip()
+    if not username:
+        raise ValidationFailed("请填写登录名")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(f"登录名“{username}”已被使用")
+    user = User(username=username, display_name=display_name, phone=phone, email=email)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages)) from None
+    user.set_password(password)
+    user.save()
+    audit_record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        summary=f"新建用户 {username}",
+        after={"username": username, "display_name": display_name},
+    )
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, actor, user: User, role: Role | str, unit: Unit | None = None) -> Membership:
+    check_perm(actor, Action.MANAGE_USERS)
+    role = Role(role)
+    if role in GLOBAL_ROLES and unit is not None:
+        raise ValidationFailed(f"“{role.label}”面向全部单位，不能指定单位")
+    if role not in GLOBAL_ROLES and unit is None:
+        raise ValidationFailed(f"“{role.label}”必须指定所属单位")
+    membership, created = Membership.objects.get_or_create(user=user, role=role, unit=unit)
+    if created:
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            obj=membership,
+            unit=unit,
+            summary=f"授予 {user} {role.label}" + (f"（{unit}）" if unit else ""),
+            after={"user": user.pk, "role": role.value, "unit": unit.pk if unit else None},
+        )
+    forget_roles(user)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership: Membership) -> None:
+    check_perm(actor, Action.MANAGE_USERS)
+    before = {"user": membership.user_id, "role": membership.role, "unit": membership.unit_id}
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        obj=membership,
+        unit=membership.unit,
+        summary=f"撤销 {membership}",
+        before=before,
+    )
+    membership.delete()
+    forget_roles(membership.user)
+
+
+@transaction.atomic
+def admin_bootstrap(*, username: str, password: str, display_name: str = "") -> User:
+    """Create a 系统管理员 from the command line (operator on the server; no acting user)."""
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(f"登录名“{username}”已被使用")
+    user = User(username=username, display_name=display_name or username)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages)) from None
+    user.set_password(password)
+    user.save()
+    membership = Membership.objects.create(user=user, role=Role.ADMIN)
+    audit_record(
+        actor=None,
+        action="membership.grant",
+        obj=membership,
+        summary=f"命令行创建系统管理员 {username}",
+        after={"user": user.pk, "role": Role.ADMIN.value},
+    )
+    return user

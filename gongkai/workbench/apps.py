@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkbenchConfig(AppConfig):
+    name = "gongkai.workbench"
+    label = "workbench"
+    verbose_name = _("工作台")
+
+    def ready(self):
+        from gongkai.orgs.permissions import Action
+
+        from .menu import MenuItem, register
+
+        register(MenuItem("home", _("首页"), "workbench:home", order=0))
+        register(MenuItem("units", _("单位"), "workbench:unit_list", Action.VIEW, order=80))
+        register(MenuItem("audit", _("操作日志"), "workbench:audit_list", Action.VIEW_AUDIT, order=90))

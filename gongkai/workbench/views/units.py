@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.http import service_errors
+from gongkai.orgs import selectors, services
+from gongkai.orgs.forms import UnitContactForm, UnitForm
+from gongkai.orgs.permissions import Action, check_perm, has_perm
+
+
+@service_errors
+def unit_list(request):
+    units = selectors.unit_list(
+        user=request.user, include_inactive=has_perm(request.user, Action.MANAGE_UNITS)
+    )
+    return render(
+        request,
+        "workbench/units/list.html",
+        {"units": units, "can_manage": has_perm(request.user, Action.MANAGE_UNITS)},
+    )
+
+
+@service_errors
+def unit_detail(request, unit_id: int):
+    unit = selectors.unit_get(user=request.user, unit_id=unit_id)
+    return render(
+        request,
+        "workbench/units/detail.html",
+        {
+            "unit": unit,
+            "members": selectors.unit_members(user=request.user, unit=unit),
+            "can_edit": has_perm(request.user, Action.EDIT, unit)
+            or has_perm(request.user, Action.MANAGE_UNITS),
+        },
+    )
+
+
+def _unit_initial(unit):
+    return {
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "code": unit.code,
+        "aliases": "\n".join(unit.aliases),
+        "parent": unit.parent,
+        "contact_phone": unit.contact_phone,
+        "address": unit.address,
+        "sort_order": unit.sort_order,
+        "is_active": unit.is_active,
+    }
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, unit_id: int):
+    unit = selectors.unit_get(user=request.user, unit_id=unit_id)
+    full = has_perm(request.user, Action.MANAGE_UNITS)
+    if not full:
+        check_perm(request.user, Action.EDIT, unit)
+    form_class = UnitForm if full else UnitContactForm
+    kwargs = {"parent_queryset": selectors.unit_list(user=request.user).exclude(pk=unit.pk)} if full else {}
+    form = form_class(request.POST or None, initial=_unit_initial(unit), **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "单位信息已保存")
+            return redirect("workbench:unit_detail", unit_id=unit.pk)
+    return render(request, "workbench/units/form.html", {"form": form, "unit": unit})
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def unit_create(request):
+    if not has_perm(request.user, Action.MANAGE_UNITS):
+        raise PermissionDenied()
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("is_active", None)
+        try:
+            unit = services.unit_create(actor=request.user, **data)
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "单位已创建")
+            return redirect("workbench:unit_detail", unit_id=unit.pk)
+    return render(request, "workbench/units/form.html", {"form": form, "unit": None})
