@@ -11,19 +11,19 @@ from django.db import IntegrityError, transaction
 from gongkai.core.audit import audit_record, changes
 from gongkai.core.errors import ValidationFailed
 
+from .codes import org_code_is_valid, uscc_is_valid
 from .models import GLOBAL_ROLES, Membership, Role, Unit, User
 from .permissions import Action, check_perm, forget_roles
 
 _UNIT_FIELDS = ["name", "short_name", "code", "aliases", "parent", "is_active", "sort_order"]
 _CONTACT_FIELDS = ["contact_phone", "address"]
-_CODE_RE = re.compile(r"^(?:[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|[0-9A-Z]{8}-?[0-9X])$")
 
 
 def _clean_code(code: str) -> str:
     code = (code or "").strip().upper()
-    if code and not _CODE_RE.match(code):
-        raise ValidationFailed("机构代码应为18位统一社会信用代码或9位组织机构代码")
-    return code
+    if code and not (uscc_is_valid(code) or org_code_is_valid(code)):
+        raise ValidationFailed("机构代码无效：应为18位统一社会信用代码或9位组织机构代码，且校验位正确")
+    return code.replace("-", "") if len(code) == 10 else code
 
 
 def _clean_aliases(aliases) -> list[str]:

@@ -1,0 +1,50 @@
+"""Factories for units, users and roles. Use these in every app's tests."""
+
+from __future__ import annotations
+
+import factory
+
+from gongkai.orgs.models import Membership, Role, Unit, User
+
+TEST_PASSWORD = "Correct-Horse-42"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"测试区第{n}局")
+    short_name = factory.Sequence(lambda n: f"第{n}局")
+    code = ""
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.LIAISON
+    unit = factory.SubFactory(UnitFactory)
+
+
+def user_with_role(role: Role, unit: Unit | None = None, **user_kwargs) -> User:
+    """A user holding `role` (for `unit` when it is a unit role)."""
+    user = UserFactory(**user_kwargs)
+    unit = unit or UnitFactory() if role in (Role.LIAISON, Role.REVIEWER) else None
+    Membership.objects.create(user=user, role=role, unit=unit)
+    return user
