@@ -55,28 +55,28 @@ def password():
 
 @pytest.fixture
 def login(client):
-    """Log a user in through the session (skips the login form and TOTP step)."""
+    """Log a user in through the session (skips the login form and the code step).
+
+    login(user) gives a session the StaffSecurityMiddleware lets through: for a user with a
+    confirmed TOTP device, and for a 系统管理员 (who must have one; it is created here when
+    missing), the session is marked OTP-verified exactly as django_otp.login does.
+    login(user, verified=False) logs in without the OTP mark (to test the code step).
+    """
+    import django_otp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from gongkai.orgs.twofactor import otp_required_for, totp_device_for
 
     def _login(user, *, verified: bool = True):
         client.force_login(user)
         if verified:
-            session = client.session
-            session["gongkai_otp_verified"] = True
-            session.save()
+            device = totp_device_for(user=user)
+            if device is None and otp_required_for(user):
+                device = TOTPDevice.objects.create(user=user, name="动态口令", confirmed=True)
+            if device is not None:
+                session = client.session
+                session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
         return client
 
     return _login
-
-
-def pytest_report_header(config):
-    from tests.browser.conftest import NO_BROWSER_NOTICE, chromium_path
-
-    path = chromium_path()
-    return f"browser tests: {path}" if path else NO_BROWSER_NOTICE
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    from tests.browser.conftest import NO_BROWSER_NOTICE, chromium_path
-
-    if not chromium_path():
-        terminalreporter.write_sep("!", NO_BROWSER_NOTICE, yellow=True, bold=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Unit
+from .models import Role, Unit
 
 
 class UnitContactForm(forms.Form):
@@ -37,3 +37,38 @@ class UnitForm(UnitContactForm):
     def __init__(self, *args, parent_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parent_queryset or Unit.objects.filter(is_active=True)
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("登录名"), max_length=150)
+    display_name = forms.CharField(label=_("姓名"), max_length=60)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少10位，不能全是数字，不能与登录名相似"),
+    )
+
+
+class UserEditForm(forms.Form):
+    display_name = forms.CharField(label=_("姓名"), max_length=60)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False)
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+
+class GrantRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=_("单位"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        help_text=_("单位联络员、单位审核人须选择单位；其他角色不选"),
+    )

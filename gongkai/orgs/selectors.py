@@ -48,3 +48,27 @@ def unit_match_name(*, name: str) -> Unit | None:
 
 def user_roles_display(*, user: User) -> list[str]:
     return [str(m) for m in user.memberships.select_related("unit")]
+
+
+def user_list(*, user, q: str = "") -> QuerySet[User]:
+    from django.db.models import Prefetch, Q
+
+    from gongkai.core.errors import PermissionDenied
+
+    from .permissions import has_perm
+
+    if not has_perm(user, Action.MANAGE_USERS):
+        raise PermissionDenied()
+    qs = User.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("unit"))
+    ).order_by("username")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    return qs
+
+
+def user_get(*, user, user_id: int) -> User:
+    try:
+        return user_list(user=user).get(pk=user_id)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -218,3 +218,45 @@ def admin_bootstrap(*, username: str, password: str, display_name: str = "") -> 
         after={"user": user.pk, "role": Role.ADMIN.value},
     )
     return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor, user: User, display_name: str | None = None, phone: str | None = None,
+    email: str | None = None, is_active: bool | None = None,
+) -> User:
+    check_perm(actor, Action.MANAGE_USERS)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    fields = {
+        k: v
+        for k, v in {
+            "display_name": display_name, "phone": phone, "email": email, "is_active": is_active
+        }.items()
+        if v is not None
+    }
+    if is_active is False and user.pk == getattr(actor, "pk", None):
+        raise ValidationFailed("不能停用自己的账号")
+    before = changes(user, list(fields))
+    for key, value in fields.items():
+        setattr(user, key, value)
+    user.save()
+    after = changes(user, list(fields))
+    if before != after:
+        audit_record(
+            actor=actor, action="user.update", obj=user, summary=f"修改用户 {user.username}",
+            before=before, after=after,
+        )
+    forget_roles(user)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> None:
+    check_perm(actor, Action.MANAGE_USERS)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages)) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_reset", obj=user, summary=f"重置 {user.username} 的密码")

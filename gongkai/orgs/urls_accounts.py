@@ -1,11 +1,12 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from .views import accounts
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("otp/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="otp_verify"),
-    path("otp/setup/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="otp_setup"),
+    path("login/", accounts.login_view, name="login"),
+    path("logout/", accounts.logout_view, name="logout"),
+    path("otp/", accounts.otp_verify, name="otp_verify"),
+    path("otp/setup/", accounts.otp_setup, name="otp_setup"),
 ]

@@ -22,7 +22,8 @@ class AuditEvent(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Users with history are deactivated, never deleted: the log must keep its actors.
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
