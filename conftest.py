@@ -8,6 +8,17 @@ from gongkai.orgs.models import Role
 from gongkai.orgs.tests.factories import TEST_PASSWORD, UnitFactory, user_with_role
 
 
+@pytest.fixture(autouse=True)
+def fresh_calendar():
+    """The working-day calendar is cached per process and invalidated on commit; test
+    transactions never commit, so reset it around every test."""
+    from gongkai.core import workdays
+
+    workdays._loaded = None
+    yield
+    workdays._loaded = None
+
+
 @pytest.fixture
 def unit_a(db):
     return UnitFactory(name="高新区甲局", short_name="甲局")

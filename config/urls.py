@@ -5,6 +5,7 @@ from gongkai.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("accounts/", include("gongkai.orgs.urls_accounts")),
+    path("workbench/plans/", include("gongkai.plans.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("api/", include("gongkai.api.urls")),
     path("", include("gongkai.portal.urls")),

@@ -73,6 +73,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "gongkai.core",
     "gongkai.orgs",
+    "gongkai.plans",
     "gongkai.workbench",
     "gongkai.portal",
 ]
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gongkai.core.middleware.RequestContextMiddleware",
+    "gongkai.core.calendar_banner.CalendarBannerMiddleware",
     "gongkai.orgs.middleware.StaffSecurityMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.csrf",
                 "gongkai.core.context_processors.site",
                 "gongkai.workbench.context_processors.workbench",
+                "gongkai.core.calendar_banner.admin_notices",
             ],
         },
     }
@@ -235,6 +238,23 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# Work plans and the ledger (台账)
+PLANS_MAX_UPLOAD_BYTES = int(os.environ.get("PLANS_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+PLANS_DUE_SOON_WORKDAYS = int(os.environ.get("PLANS_DUE_SOON_WORKDAYS", "3"))
+PLANS_REMIND_BEFORE_WORKDAYS = int(os.environ.get("PLANS_REMIND_BEFORE_WORKDAYS", "3"))
+PLANS_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("PLANS_ESCALATE_AFTER_WORKDAYS", "5"))
+EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+
+# Mail: printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
+GONGKAI_BASE_URL = os.environ.get("GONGKAI_BASE_URL", "http://127.0.0.1:8000")
 
 SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "高新区政务公开")
 SITE_OWNER = os.environ.get("GONGKAI_SITE_OWNER", "高新区党政办公室")

@@ -10,23 +10,38 @@ A date in a year neither covers raises `CalendarNotCovered` — never a silent w
 `deadline_estimate` is the one place that falls back to weekends, and it says so.
 
 Counting convention: the start day is day 0. `add_workdays(d, n)` is the n-th working day after
-`d` (n >= 1), so `add_workdays(2026-09-28, 20) == 2026-10-30`; `workdays_between(a, b)` counts
-the working days in (a, b], so the two are inverse.
+`d` (n >= 1), so `add_workdays(2026-09-28, 20) == 2026-10-30`; a negative n counts backwards and
+n == 0 is `d` itself. `workdays_between(a, b)` counts the working days stepped on when walking
+from `a` to `b`: those in (a, b] going forwards, minus those in [b, a) going backwards. So the two
+are inverse both ways: `workdays_between(d, add_workdays(d, n)) == n` for every n, and
+`add_workdays(a, workdays_between(a, b)) == b` whenever `b` is a working day (and b != a).
+
+The start day's year must be covered as well, even though day 0 itself is never counted: a date
+in an uncovered year always raises.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
 
-from .errors import ApplicationError
+from .errors import ApplicationError, ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 #: Never walk further than this many calendar days looking for a working day.
 _MAX_SCAN_DAYS = 400
+
+#: The largest number of working days any calculation accepts (about forty years).
+MAX_WORKDAYS = 10_000
 
 _HOLIDAY_NAMES_ZH = {
     "New Year's Day": "元旦",
@@ -38,6 +53,14 @@ _HOLIDAY_NAMES_ZH = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
+
+
+WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+def format_date(day: dt.date) -> str:
+    """The house date format: 2026年10月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class CalendarNotCovered(ApplicationError):
@@ -68,6 +91,24 @@ class YearCalendar:
         if day in self.workdays:
             return True
         return day.weekday() < 5 and day not in self.holidays
+
+    def holiday_ranges(self) -> list[tuple[dt.date, dt.date, str]]:
+        """The holidays as (first day, last day, festival name), consecutive days of one name
+        grouped together, in date order."""
+        ranges: list[tuple[dt.date, dt.date, str]] = []
+        for day in sorted(self.holidays):
+            name = self.names.get(day, "")
+            if ranges:
+                first, last, last_name = ranges[-1]
+                if day - last == dt.timedelta(days=1) and name == last_name:
+                    ranges[-1] = (first, day, name)
+                    continue
+            ranges.append((day, day, name))
+        return ranges
+
+    def workday_list(self) -> list[tuple[dt.date, str]]:
+        """The weekend days worked in exchange, with their name (e.g. 国庆节调休), in date order."""
+        return [(day, self.names.get(day, "")) for day in sorted(self.workdays)]
 
 
 @dataclass(frozen=True)
@@ -105,6 +146,7 @@ class WorkdayCalendar:
 
     def next_workday(self, day: dt.date, *, inclusive: bool = False) -> dt.date:
         """The first working day after `day` (or `day` itself when inclusive and working)."""
+        self.year(day.year)
         current = day if inclusive else day + dt.timedelta(days=1)
         for _ in range(_MAX_SCAN_DAYS):
             if self.is_workday(current):
@@ -114,6 +156,7 @@ class WorkdayCalendar:
 
     def previous_workday(self, day: dt.date, *, inclusive: bool = False) -> dt.date:
         """The last working day before `day` (or `day` itself when inclusive and working)."""
+        self.year(day.year)
         current = day if inclusive else day - dt.timedelta(days=1)
         for _ in range(_MAX_SCAN_DAYS):
             if self.is_workday(current):
@@ -123,6 +166,8 @@ class WorkdayCalendar:
 
     def add_workdays(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after `day` (day 0). Negative n counts backwards; n == 0 is `day`."""
+        _check_span(n)
+        self.year(day.year)  # a start day in an uncovered year raises too
         if n == 0:
             return day
         step = dt.timedelta(days=1 if n > 0 else -1)
@@ -135,44 +180,78 @@ class WorkdayCalendar:
         return current
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
-        """Working days in (start, end]; negative when end is before start."""
-        if end < start:
-            return -self.workdays_between(end, start)
+        """Working days in (start, end]; when end is before start, minus those in [end, start)."""
+        self.year(start.year)
+        self.year(end.year)
+        one = dt.timedelta(days=1)
         count = 0
+        if end >= start:
+            current = start
+            while current < end:
+                current += one
+                if self.is_workday(current):
+                    count += 1
+            return count
         current = start
-        while current < end:
-            current += dt.timedelta(days=1)
+        while current > end:
+            current -= one
             if self.is_workday(current):
                 count += 1
-        return count
+        return -count
 
     def deadline_estimate(self, day: dt.date, n: int) -> Deadline:
         """Like add_workdays, but through uncovered years counts weekends only and says so."""
+        _check_span(n)
         try:
             return Deadline(self.add_workdays(day, n))
         except CalendarNotCovered:
             pass
-        estimate = WorkdayCalendar(self._years)
+        reach = 2 * abs(n) + 30  # calendar days: far more than n working days can span
+        lo = _shift(day, -reach).year if n < 0 else day.year
+        hi = _shift(day, reach).year if n > 0 else day.year
+        years = dict(self._years)
         missing: set[int] = set()
-        lo, hi = sorted((day.year, (day + dt.timedelta(days=2 * abs(n) + 30)).year))
-        for y in range(lo - 1, hi + 2):
-            if y not in estimate._years:
+        for y in range(max(lo - 1, dt.MINYEAR), min(hi + 1, dt.MAXYEAR) + 1):
+            if y not in years:
                 missing.add(y)
-                estimate._years[y] = YearCalendar(y, frozenset(), frozenset(), "weekends")
-        result = estimate.add_workdays(day, n)
+                years[y] = YearCalendar(y, frozenset(), frozenset(), "weekends")
+        result = WorkdayCalendar(years).add_workdays(day, n)
         low, high = sorted((day, result))
         touched = tuple(sorted(y for y in missing if low.year <= y <= high.year))
         return Deadline(result, estimated=bool(touched), uncovered_years=touched)
+
+    def uncovered_years(self, start: dt.date, end: dt.date | None = None) -> tuple[int, ...]:
+        """The years from start to end (inclusive, either order) that no source covers."""
+        end = start if end is None else end
+        low, high = sorted((start.year, end.year))
+        return tuple(y for y in range(low, high + 1) if y not in self._years)
+
+
+def _check_span(n: int) -> None:
+    if abs(n) > MAX_WORKDAYS:
+        raise ValidationFailed(f"工作日数超出范围：最多 {MAX_WORKDAYS} 个工作日")
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 # -- loading from the package and the database --------------------------------------------------
 
 _VERSION_KEY = "gongkai:calendar:version"
+#: Rebuild at least this often (seconds) even without a change signal, in case the shared cache
+#: lost the version key (restart, eviction) while this process held an older calendar.
+_MAX_AGE = 300.0
 _lock = threading.Lock()
-_loaded: tuple[object, WorkdayCalendar] | None = None
+#: (version token, monotonic load time, calendar); tests reset it to None.
+_loaded: tuple[object, float, WorkdayCalendar] | None = None
 
 
-def package_years() -> dict[int, YearCalendar]:
+@functools.lru_cache(maxsize=1)
+def _package_years() -> dict[int, YearCalendar]:
     from chinese_calendar import constants
 
     holidays: dict[int, set[dt.date]] = {}
@@ -196,29 +275,38 @@ def package_years() -> dict[int, YearCalendar]:
     }
 
 
-def entered_years() -> dict[int, YearCalendar]:
+def package_years() -> dict[int, YearCalendar]:
+    """The years the `chinesecalendar` package covers (static; computed once per process)."""
+    return dict(_package_years())
+
+
+def entered_years(year: int | None = None) -> dict[int, YearCalendar]:
+    """The years administrators entered, read fresh from the database (only `year` if given)."""
     from .models import CalendarDay, CalendarYear
 
+    years = CalendarYear.objects.all()
+    days = CalendarDay.objects.all()
+    if year is not None:
+        years = years.filter(year=year)
+        days = days.filter(calendar_year__year=year)
     result: dict[int, dict] = {
         y: {"holidays": set(), "workdays": set(), "names": {}}
-        for y in CalendarYear.objects.values_list("year", flat=True)
+        for y in years.values_list("year", flat=True)
     }
-    for year, day, kind, name in CalendarDay.objects.values_list(
-        "calendar_year__year", "date", "kind", "name"
-    ):
-        bucket = result[year]
+    for y, day, kind, name in days.values_list("calendar_year__year", "date", "kind", "name"):
+        bucket = result[y]
         bucket["holidays" if kind == CalendarDay.Kind.HOLIDAY else "workdays"].add(day)
         if name:
             bucket["names"][day] = name
     return {
-        year: YearCalendar(
-            year,
+        y: YearCalendar(
+            y,
             frozenset(b["holidays"]),
             frozenset(b["workdays"]),
             SOURCE.ENTERED,
             b["names"],
         )
-        for year, b in result.items()
+        for y, b in result.items()
     }
 
 
@@ -228,16 +316,25 @@ def build_calendar() -> WorkdayCalendar:
     return WorkdayCalendar(years)
 
 
+def _current_version() -> object:
+    try:
+        return cache.get(_VERSION_KEY)
+    except Exception:
+        # A cache outage must not stop deadlines; _MAX_AGE still bounds staleness.
+        logger.warning("calendar version unavailable from the cache", exc_info=True)
+        return None
+
+
 def get_calendar() -> WorkdayCalendar:
     """The process-wide calendar, rebuilt when an administrator changes a year."""
     global _loaded
-    version = cache.get(_VERSION_KEY, 0)
+    version = _current_version()
     loaded = _loaded
-    if loaded is not None and loaded[0] == version:
-        return loaded[1]
+    if loaded is not None and loaded[0] == version and time.monotonic() - loaded[1] < _MAX_AGE:
+        return loaded[2]
     with _lock:
         calendar = build_calendar()
-        _loaded = (version, calendar)
+        _loaded = (version, time.monotonic(), calendar)
     return calendar
 
 
@@ -246,11 +343,14 @@ def invalidate_calendar() -> None:
 
     def bump():
         global _loaded
-        try:
-            cache.incr(_VERSION_KEY)
-        except ValueError:
-            cache.set(_VERSION_KEY, 1, timeout=None)
         _loaded = None
+        try:
+            # A fresh random token, never expiring: an incremented counter could come back to a
+            # value some idle process already holds after the key is evicted.
+            cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        except Exception:
+            # Other processes catch up within _MAX_AGE.
+            logger.warning("could not publish the calendar version", exc_info=True)
 
     transaction.on_commit(bump)
 
@@ -280,3 +380,12 @@ def previous_workday(day: dt.date, *, inclusive: bool = False) -> dt.date:
 
 def deadline_estimate(day: dt.date, n: int) -> Deadline:
     return get_calendar().deadline_estimate(day, n)
+
+
+def is_covered(year: int) -> bool:
+    """Whether the package or an administrator's entry covers `year`."""
+    return get_calendar().covers(year)
+
+
+def uncovered_years(start: dt.date, end: dt.date | None = None) -> tuple[int, ...]:
+    return get_calendar().uncovered_years(start, end)

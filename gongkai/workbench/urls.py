@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import audit, home, units
+from .views import audit, home, units, users
+from .views import calendar as calendar_views
 
 app_name = "workbench"
 
@@ -11,4 +12,17 @@ urlpatterns = [
     path("units/<int:unit_id>/", units.unit_detail, name="unit_detail"),
     path("units/<int:unit_id>/edit/", units.unit_edit, name="unit_edit"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("users/", users.user_list, name="user_list"),
+    path("users/new/", users.user_create, name="user_create"),
+    path("users/<int:user_id>/", users.user_detail, name="user_detail"),
+    path(
+        "users/<int:user_id>/roles/<int:membership_id>/revoke/",
+        users.membership_revoke,
+        name="membership_revoke",
+    ),
+    path("calendar/", calendar_views.calendar_list, name="calendar_list"),
+    path("calendar/new/", calendar_views.calendar_create, name="calendar_create"),
+    path("calendar/<int:year>/", calendar_views.calendar_detail, name="calendar_detail"),
+    path("calendar/<int:year>/edit/", calendar_views.calendar_edit, name="calendar_edit"),
+    path("calendar/<int:year>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
 ]

@@ -1,4 +1,5 @@
 from .audit import AuditEvent
 from .calendar import CalendarDay, CalendarYear
+from .notification import Notification
 
-__all__ = ["AuditEvent", "CalendarDay", "CalendarYear"]
+__all__ = ["AuditEvent", "CalendarDay", "CalendarYear", "Notification"]

@@ -14,7 +14,10 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     notice = models.CharField(
-        _("依据"), max_length=300, blank=True, help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知")
+        _("依据"),
+        max_length=300,
+        blank=True,
+        help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"),
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

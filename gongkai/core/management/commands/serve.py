@@ -26,16 +26,24 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
     def handle(self, *args, host, port, workers, no_worker, **options):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get(
-            "DJANGO_SETTINGS_MODULE", "config.settings.base")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "config.settings.base"
+            ),
+        }
         bin_dir = os.path.dirname(sys.executable)
         web_cmd = [
             os.path.join(bin_dir, "gunicorn"),
             "config.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(workers),
-            "--access-logfile", "-",
-            "--chdir", str(settings.BASE_DIR),
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--chdir",
+            str(settings.BASE_DIR),
         ]
         worker_cmd = [sys.executable, "-m", "gongkai.cli", "run_huey"]
         children: list[subprocess.Popen] = [subprocess.Popen(web_cmd, env=env)]
@@ -61,7 +69,9 @@ class Command(BaseCommand):
                 for child in children:
                     code = child.poll()
                     if code is not None:
-                        self.stderr.write(f"子进程 {child.args[0]} 已退出（{code}），正在停止其余进程")
+                        self.stderr.write(
+                            f"子进程 {child.args[0]} 已退出（{code}），正在停止其余进程"
+                        )
                         exit_code = code or 1
                         stopping = True
                         break

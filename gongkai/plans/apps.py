@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "gongkai.plans"
+    label = "plans"
+    verbose_name = _("工作台账")
+
+    def ready(self):
+        from gongkai.orgs.permissions import Action
+        from gongkai.workbench.menu import MenuItem, register
+
+        register(MenuItem("tasks", _("我的任务"), "plans:task_list", Action.VIEW, order=10))
+        register(MenuItem("dashboard", _("台账总览"), "plans:dashboard", Action.VIEW_DASHBOARD, order=20))
+        register(MenuItem("plans", _("工作方案"), "plans:plan_list", Action.VIEW, order=30))

@@ -1,0 +1,163 @@
+"""Plain text → blocks: lines, and tables flattened to text (pipes, tabs, one cell per line)."""
+
+from __future__ import annotations
+
+import re
+
+from . import tables
+from .blocks import Block, Line, Table
+from .normalize import clean_line, normalize_text
+
+_MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HEADER_CELL_MAX = 10
+
+
+def _is_pipe_row(raw: str) -> bool:
+    s = raw.strip()
+    return s.count("|") >= 2 or (
+        s.count("|") == 1 and not s.startswith("|") and not s.endswith("|")
+    )
+
+
+def _pipe_cells(raw: str) -> list[str]:
+    s = raw.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [clean_line(c) for c in s.split("|")]
+
+
+def _is_tab_row(raw: str) -> bool:
+    return "\t" in raw.strip()
+
+
+def _tab_cells(raw: str) -> list[str]:
+    return [clean_line(c) for c in raw.rstrip().split("\t")]
+
+
+def _table_or_none(rows: list[list[str]], numbers: list[int], name: str) -> Table | None:
+    if len(rows) < 2 or tables.find_header(rows) is None:
+        return None
+    return Table(rows, [{"line": n} for n in numbers], name=name)
+
+
+def _line(raw: str, number: int) -> Line:
+    return Line(clean_line(raw), {"line": number}, indented=raw[:1] in {" ", "\t"})
+
+
+def _run(raws: list[str], start: int, test) -> int:
+    end = start
+    while end < len(raws) and (
+        test(raws[end]) or (test is _is_pipe_row and _MD_RULE.match(raws[end].strip()))
+    ):
+        end += 1
+    return end
+
+
+def _one_cell_header(raws: list[str], start: int) -> int:
+    """Number of consecutive header cells (序号 / 工作任务 / 责任单位 …) from ``start``."""
+    end = start
+    while end < len(raws):
+        cell = raws[end].strip()
+        role = tables.header_role(cell) if len(cell) <= _HEADER_CELL_MAX else None
+        if role in (None, tables.OTHER):
+            break
+        end += 1
+    return end - start
+
+
+def _one_cell_rows(
+    raws: list[str], start: int, width: int, task: int
+) -> tuple[list[list[str]], list[int]]:
+    """Group the cells after a one-cell-per-line header into rows of ``width``.
+
+    ``task`` is the index of the task column, which must be filled in every row.
+    """
+    body = [(clean_line(r), n) for n, r in enumerate(raws[start:], start=start + 1)]
+    while body and not body[-1][0]:
+        body.pop()
+    while body and not body[0][0]:
+        body.pop(0)
+
+    def chunk(cells: list[tuple[str, int]]) -> tuple[list[list[str]], list[int]]:
+        rows = [[c for c, _ in cells[i : i + width]] for i in range(0, len(cells), width)]
+        return rows, [cells[i][1] for i in range(0, len(cells), width)]
+
+    # Blank lines as empty cells (a merged section left empty).
+    if body and len(body) % width == 0:
+        rows, numbers = chunk(body)
+        if all(r[task] for r in rows):
+            return rows, numbers
+    # Blank lines as row separators.
+    records: list[list[tuple[str, int]]] = [[]]
+    for cell in body:
+        if cell[0]:
+            records[-1].append(cell)
+        elif records[-1]:
+            records.append([])
+    records = [r for r in records if r]
+    if records and all(len(r) <= width for r in records) and len(records) > 1:
+        rows = [[""] * (width - len(r)) + [c for c, _ in r] for r in records]
+        if all(r[task] for r in rows):
+            return rows, [r[0][1] for r in records]
+    filled = [c for c in body if c[0]]
+    if filled and len(filled) % width == 0:
+        rows, numbers = chunk(filled)
+        if all(r[task] for r in rows):
+            return rows, numbers
+    return [], []
+
+
+def _delimited(raws: list[str], i: int, blocks: list[Block]) -> int:
+    """A run of pipe or tab rows from line ``i``; returns the index after it, or 0."""
+    for test, cells in ((_is_pipe_row, _pipe_cells), (_is_tab_row, _tab_cells)):
+        if not test(raws[i]):
+            continue
+        end = _run(raws, i, test)
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        for n in range(i, end):
+            if test is _is_pipe_row and _MD_RULE.match(raws[n].strip()):
+                continue
+            rows.append(cells(raws[n]))
+            numbers.append(n + 1)
+        table = _table_or_none(rows, numbers, "表格")
+        if table is not None:
+            blocks.append(table)
+        else:
+            blocks.extend(_line(raws[n], n + 1) for n in range(i, end))
+        return end
+    return 0
+
+
+def _one_cell(raws: list[str], i: int, blocks: list[Block]) -> int:
+    """A table written one cell per line (header cells first); it runs to the end."""
+    width = _one_cell_header(raws, i)
+    if width < 3:
+        return 0
+    header = [clean_line(r) for r in raws[i : i + width]]
+    if not tables.is_header(header):
+        return 0
+    task = next(j for j, c in enumerate(header) if tables.header_role(c) in tables.TASK_ROLES)
+    rows, numbers = _one_cell_rows(raws, i + width, width, task)
+    if not rows:
+        return 0
+    sources = [{"line": i + 1}, *({"line": n} for n in numbers)]
+    blocks.append(Table([header, *rows], sources, name="表格"))
+    return len(raws)
+
+
+def read_text(text: str) -> list[Block]:
+    """Split a document into normalised lines and flattened tables."""
+    raws = normalize_text(text).split("\n")
+    blocks: list[Block] = []
+    i = 0
+    while i < len(raws):
+        after = _delimited(raws, i, blocks) or _one_cell(raws, i, blocks)
+        if after:
+            i = after
+            continue
+        blocks.append(_line(raws[i], i + 1))
+        i += 1
+    return blocks

@@ -1,0 +1,307 @@
+"""Reads of plans and the ledger, limited to the units the asking user may see.
+
+Due-soon and overdue are computed here from the due date, the status and today's date — never
+stored. "Today" is the local date in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from gongkai.core.errors import NotFound
+from gongkai.core.workdays import CalendarNotCovered, get_calendar
+from gongkai.orgs.permissions import Action, has_perm, units_for
+
+from .models import OPEN_STATUSES, ItemUnit, Plan, PlanImport, PlanItem, RuleKind, ScheduleRule, Task, TaskStatus
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def due_soon_workdays() -> int:
+    return int(getattr(settings, "PLANS_DUE_SOON_WORKDAYS", 3))
+
+
+def due_soon_limit(day: dt.date | None = None) -> dt.date:
+    """The last due date that counts as 即将到期 today."""
+    day = day or today()
+    try:
+        return get_calendar().add_workdays(day, due_soon_workdays())
+    except CalendarNotCovered:
+        return get_calendar().deadline_estimate(day, due_soon_workdays()).date
+
+
+def task_state(task: Task, day: dt.date | None = None) -> str:
+    """'overdue', 'due_soon' or '' — computed, never stored."""
+    day = day or today()
+    if task.status not in OPEN_STATUSES:
+        return ""
+    if task.due_date < day:
+        return "overdue"
+    if task.due_date <= due_soon_limit(day):
+        return "due_soon"
+    return ""
+
+
+STATE_LABELS = {"overdue": "已逾期", "due_soon": "即将到期"}
+
+
+def plan_list(*, user) -> QuerySet[Plan]:
+    if not has_perm(user, Action.VIEW):
+        return Plan.objects.none()
+    return Plan.objects.annotate(item_count=Count("items", filter=Q(items__is_task=True, items__is_removed=False)))
+
+
+def plan_get(*, user, plan_id: int) -> Plan:
+    try:
+        return plan_list(user=user).get(pk=plan_id)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def plan_tree(*, plan: Plan) -> list[PlanItem]:
+    """All nodes in document order, with units and rules prefetched, for the tree page."""
+    return list(
+        plan.items.filter(is_removed=False)
+        .prefetch_related(
+            Prefetch("item_units", queryset=ItemUnit.objects.select_related("unit")), "rules"
+        )
+        .order_by("position")
+    )
+
+
+def task_queryset(*, user) -> QuerySet[Task]:
+    return Task.objects.filter(unit__in=units_for(user, Action.VIEW), item__is_removed=False)
+
+
+def task_list(
+    *,
+    user,
+    plan_id: int | None = None,
+    unit_id: int | None = None,
+    status: str = "",
+    state: str = "",
+    month: int | None = None,
+    q: str = "",
+) -> QuerySet[Task]:
+    qs = task_queryset(user=user).select_related("item__plan", "unit", "rule")
+    if plan_id:
+        qs = qs.filter(item__plan_id=plan_id)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in TaskStatus.values:
+        qs = qs.filter(status=status)
+    day = today()
+    if state == "overdue":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=day)
+    elif state == "due_soon":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_date__gte=day, due_date__lte=due_soon_limit(day))
+    if month and 1 <= month <= 12:
+        qs = qs.filter(due_date__month=month)
+    if q:
+        qs = qs.filter(Q(item__title__icontains=q[:100]) | Q(item__text__icontains=q[:100]))
+    return qs.order_by("due_date", "item__position", "unit__sort_order", "pk")
+
+
+def task_counts(qs: QuerySet[Task]) -> dict[str, int]:
+    """Counts per status plus overdue and due-soon, for filter badges."""
+    day = today()
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    out = {s.value: counts.get(s.value, 0) for s in TaskStatus}
+    out["all"] = sum(counts.values())
+    out["overdue"] = qs.filter(status__in=OPEN_STATUSES, due_date__lt=day).count()
+    out["due_soon"] = qs.filter(
+        status__in=OPEN_STATUSES, due_date__gte=day, due_date__lte=due_soon_limit(day)
+    ).count()
+    return out
+
+
+def task_get(*, user, task_id: int) -> Task:
+    try:
+        return (
+            task_queryset(user=user)
+            .select_related("item__plan", "unit", "rule")
+            .prefetch_related("entries__actor", "entries__attachments", "entries__links", "attachments", "links")
+            .get(pk=task_id)
+        )
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def task_peers(*, task: Task) -> list[ItemUnit]:
+    """The item's units with their roles (lead / responsible / cooperating)."""
+    return list(task.item.item_units.select_related("unit").order_by("position"))
+
+
+@dataclass
+class UnitStats:
+    unit_id: int
+    unit_name: str
+    total: int = 0
+    due: int = 0  # due by today
+    completed: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    submitted: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of tasks due by today that were submitted by their due date and accepted."""
+        return round(100 * self.on_time / self.due, 1) if self.due else None
+
+
+def dashboard(*, user, plan: Plan) -> dict:
+    """Figures for the coordinator's dashboard: per-unit on-time rates, the overdue list and the
+    series for the charts (completion by month and by unit)."""
+    day = today()
+    tasks = list(
+        task_queryset(user=user)
+        .filter(item__plan=plan)
+        .select_related("unit")
+        .only("pk", "status", "due_date", "submitted_at", "completed_at", "unit__short_name",
+              "unit__name", "unit__sort_order", "unit_id", "item_id")
+    )
+    per_unit: dict[int, UnitStats] = {}
+    by_month_due: Counter = Counter()
+    by_month_done: Counter = Counter()
+    status_counts: Counter = Counter()
+    tz = timezone.get_current_timezone()
+    for t in tasks:
+        stats = per_unit.setdefault(t.unit_id, UnitStats(t.unit_id, str(t.unit)))
+        stats.total += 1
+        status_counts[t.status] += 1
+        by_month_due[t.due_date.month] += 1
+        if t.status == TaskStatus.COMPLETED:
+            stats.completed += 1
+            by_month_done[t.due_date.month] += 1
+        if t.status == TaskStatus.SUBMITTED:
+            stats.submitted += 1
+        if t.due_date <= day:
+            stats.due += 1
+            if t.status == TaskStatus.COMPLETED and t.submitted_at and t.submitted_at.astimezone(tz).date() <= t.due_date:
+                stats.on_time += 1
+        if t.status in OPEN_STATUSES and t.due_date < day:
+            stats.overdue += 1
+    units = sorted(per_unit.values(), key=lambda s: (-(s.on_time_rate or 0), s.unit_name))
+    overdue = (
+        task_queryset(user=user)
+        .filter(item__plan=plan, status__in=OPEN_STATUSES, due_date__lt=day)
+        .select_related("item", "unit")
+        .order_by("due_date", "unit__sort_order")[:200]
+    )
+    months = list(range(1, 13))
+    return {
+        "today": day,
+        "total": len(tasks),
+        "status_counts": {s.value: status_counts.get(s.value, 0) for s in TaskStatus},
+        "overdue_count": sum(s.overdue for s in per_unit.values()),
+        "units": units,
+        "overdue": overdue,
+        "chart_month": {
+            "months": [f"{m}月" for m in months],
+            "due": [by_month_due.get(m, 0) for m in months],
+            "completed": [by_month_done.get(m, 0) for m in months],
+        },
+        "chart_unit": {
+            "units": [s.unit_name for s in units],
+            "completed": [s.completed for s in units],
+            "open": [s.total - s.completed for s in units],
+            "on_time_rate": [s.on_time_rate or 0 for s in units],
+        },
+    }
+
+
+def plan_import_get(*, user, import_id: int) -> PlanImport:
+    if not has_perm(user, Action.COORDINATE):
+        raise NotFound()
+    try:
+        return PlanImport.objects.get(pk=import_id)
+    except (PlanImport.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def import_preview(*, plan_import: PlanImport) -> dict:
+    """What the coordinator reviews before confirming: items with units resolved (or not),
+    the names that need mapping, and for a re-import what changed."""
+    from gongkai.orgs.selectors import unit_match_name
+
+    parsed = plan_import.parsed
+    resolved: dict[str, object] = {}
+    unresolved: list[str] = []
+    items = []
+    for index, data in enumerate(parsed["items"]):
+        units = []
+        for name in dict.fromkeys([*data.get("lead_units", []), *data.get("units", [])]):
+            if name not in resolved:
+                resolved[name] = unit_match_name(name=name)
+                if resolved[name] is None:
+                    unresolved.append(name)
+            units.append({"name": name, "unit": resolved[name], "lead": name in data.get("lead_units", [])})
+        items.append({"index": index, **data, "unit_rows": units})
+    diff = None
+    if plan_import.replaces_id:
+        old = {tuple(i.path): i for i in plan_import.replaces.items.filter(is_task=True, is_removed=False)}
+        new = {tuple(d["path"]): d for d in parsed["items"]}
+        diff = {
+            "added": [new[k] for k in new if k not in old],
+            "removed": [old[k] for k in old if k not in new],
+            "changed": [
+                {"old": old[k], "new": new[k]}
+                for k in new
+                if k in old and (old[k].title != new[k]["title"][:500] or old[k].text != new[k].get("text", ""))
+            ],
+        }
+    return {
+        "items": items,
+        "unresolved": unresolved,
+        "warnings": parsed.get("warnings", []),
+        "sections": {tuple(s["path"]): s["title"] for s in parsed.get("sections", [])},
+        "diff": diff,
+    }
+
+
+def task_unit_roles(*, tasks) -> dict[tuple[int, int], str]:
+    """(item id, unit id) → the unit's role on the item (ItemUnit.Role), for a page of tasks."""
+    tasks = list(tasks)
+    rows = ItemUnit.objects.filter(
+        item_id__in={t.item_id for t in tasks}, unit_id__in={t.unit_id for t in tasks}
+    ).values_list("item_id", "unit_id", "role")
+    return {(item_id, unit_id): role for item_id, unit_id, role in rows}
+
+
+def event_rule_list(*, user) -> QuerySet[ScheduleRule]:
+    """Event-triggered rules (e.g. 文件废止之日起10个工作日内) of items on which the user may
+    record an event for at least one of the item's units."""
+    return (
+        ScheduleRule.objects.filter(
+            kind=RuleKind.EVENT,
+            item__is_task=True,
+            item__is_removed=False,
+            item__item_units__unit__in=units_for(user, Action.SUBMIT),
+        )
+        .distinct()
+        .select_related("item__plan")
+        .order_by("-item__plan__year", "item__plan_id", "item__position", "position")
+    )
+
+
+def event_rule_get(*, user, rule_id: int) -> ScheduleRule:
+    try:
+        return event_rule_list(user=user).get(pk=rule_id)
+    except (ScheduleRule.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def event_rule_units(*, user, rule: ScheduleRule) -> QuerySet:
+    """The rule's item units for which `user` may record an event."""
+    item_units = ItemUnit.objects.filter(item_id=rule.item_id).values("unit_id")
+    return units_for(user, Action.SUBMIT).filter(pk__in=item_units, is_active=True)

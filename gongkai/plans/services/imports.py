@@ -1,0 +1,311 @@
+"""Importing a plan document: prepare (parse and keep for review) → confirm (one transaction)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from gongkai.core.audit import audit_record
+from gongkai.core.errors import ValidationFailed
+from gongkai.orgs.models import Unit
+from gongkai.orgs.permissions import Action, check_perm
+
+from ..models import ItemUnit, Plan, PlanImport, PlanItem, ScheduleRule, Task
+from ..parsing import PlanParseError, parse_file
+from ..schedule import clean_rule
+from .ledger import _generate
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "PLANS_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+
+
+def parse_upload(data: bytes, *, filename: str = "", known_units=()) -> dict[str, Any]:
+    """Parse uploaded bytes into the JSON kept on a PlanImport (items, warnings, sections)."""
+    if not data or not data.strip():
+        raise ValidationFailed("文件是空的，没有可导入的内容")
+    limit = max_upload_bytes()
+    if len(data) > limit:
+        raise ValidationFailed(f"文件过大（{len(data) / 1048576:.1f} MB），上限为 {limit // 1048576} MB")
+    suffix = os.path.splitext(filename)[1][:10]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            result = parse_file(handle.name, known_units=known_units)
+        except PlanParseError as exc:
+            raise ValidationFailed(str(exc)) from None
+    if not result.items:
+        raise ValidationFailed("没有识别出任何任务条目，请检查文件内容和格式")
+    parsed = result.to_dict()
+    parsed["sections"] = [{"path": list(s.path), "title": s.title} for s in result.sections]
+    return parsed
+
+
+def _known_unit_names() -> list[str]:
+    names: list[str] = []
+    for unit in Unit.objects.filter(is_active=True):
+        names.extend(unit.all_names())
+    return names
+
+
+@transaction.atomic
+def plan_import_prepare(
+    *, actor, data: bytes, filename: str, title: str, year: int, replaces: Plan | None = None
+) -> PlanImport:
+    check_perm(actor, Action.COORDINATE)
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationFailed("年度应为2000到2100之间的年份")
+    parsed = parse_upload(data, filename=filename, known_units=_known_unit_names())
+    title = (title or "").strip() or os.path.splitext(os.path.basename(filename))[0] or f"{year}年工作方案"
+    imp = PlanImport.objects.create(
+        title=title[:200],
+        year=year,
+        source_name=os.path.basename(filename)[:255],
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        parsed=parsed,
+        replaces=replaces,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor, action="plan.import_prepare", obj=imp,
+        summary=f"上传方案 {imp.source_name}：识别任务 {len(parsed['items'])} 条",
+    )
+    return imp
+
+
+@transaction.atomic
+def plan_import_discard(*, actor, plan_import: PlanImport) -> None:
+    check_perm(actor, Action.COORDINATE)
+    imp = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if imp.status != PlanImport.Status.PENDING:
+        raise ValidationFailed("该导入已处理")
+    imp.status = PlanImport.Status.DISCARDED
+    imp.save(update_fields=["status"])
+    audit_record(actor=actor, action="plan.import_discard", obj=imp, summary="放弃导入")
+
+
+def _unit_roles(item: dict, resolve: dict[str, int | None]) -> list[tuple[int, str, str]]:
+    """[(unit id, role, name as written)] for an item, lead units first."""
+    leads = item.get("lead_units") or []
+    out: list[tuple[int, str, str]] = []
+    seen: set[int] = set()
+    for name in [*leads, *(item.get("units") or [])]:
+        unit_id = resolve.get(name)
+        if unit_id is None or unit_id in seen:
+            continue
+        seen.add(unit_id)
+        if name in leads:
+            role = ItemUnit.Role.LEAD
+        elif leads:
+            role = ItemUnit.Role.COOPERATING
+        else:
+            role = ItemUnit.Role.RESPONSIBLE
+        out.append((unit_id, role, name))
+    return out
+
+
+def _item_rules(index: int, item: dict, overrides: dict) -> list[tuple[str, str, dict]]:
+    """[(phrase, kind, params)] after the coordinator's adjustments.
+
+    overrides: {(item index, rule index): rule dict or None to drop} and
+    {(item index, "new"): [rule dicts]} for rules added before import."""
+    rules = []
+    for r_index, timing in enumerate(item.get("timing") or []):
+        rule = overrides.get((index, r_index), timing["rule"])
+        if rule is None:
+            continue
+        kind, params = clean_rule(rule)
+        rules.append((timing.get("phrase", ""), kind, params))
+    for rule in overrides.get((index, "new"), []):
+        kind, params = clean_rule(rule)
+        rules.append(("", kind, params))
+    return rules
+
+
+def _create_items(plan: Plan, parsed: dict, resolve: dict[str, int | None], overrides: dict) -> None:
+    """Create the plan's tree: headings as needed (reusing the plan's existing ones, for a
+    re-import) and one task item per parsed item, with its units and rules."""
+    headings = {_key(i.path): i for i in plan.items.filter(is_task=False)}
+    sections = {tuple(s["path"]): s["title"] for s in parsed.get("sections", [])}
+    position = plan.items.order_by("-position").values_list("position", flat=True).first() or 0
+    for index, data in enumerate(parsed["items"]):
+        path = tuple(data["path"])
+        parent = None
+        for depth in range(1, len(path)):
+            prefix = path[:depth]
+            if prefix not in headings:
+                position += 1
+                headings[prefix] = PlanItem.objects.create(
+                    plan=plan, parent=parent, is_task=False, path=list(prefix), position=position,
+                    title=sections.get(prefix, "")[:500] or " ".join(prefix),
+                )
+            parent = headings[prefix]
+        position += 1
+        item = PlanItem.objects.create(
+            plan=plan, parent=parent, is_task=True, path=list(path), position=position,
+            title=data["title"][:500], text=data.get("text", ""), source=data.get("source", {}),
+        )
+        ItemUnit.objects.bulk_create(
+            ItemUnit(item=item, unit_id=uid, role=role, name_as_written=name[:120], position=n)
+            for n, (uid, role, name) in enumerate(_unit_roles(data, resolve))
+        )
+        ScheduleRule.objects.bulk_create(
+            ScheduleRule(item=item, phrase=phrase[:200], kind=kind, params=params, position=n,
+                         changed_by_coordinator=(index, n) in overrides)
+            for n, (phrase, kind, params) in enumerate(_item_rules(index, data, overrides))
+        )
+
+
+def _resolve_units(parsed: dict, unit_map: dict[str, int | None]) -> dict[str, int | None]:
+    from gongkai.orgs.selectors import unit_match_name
+
+    names = []
+    for item in parsed["items"]:
+        names.extend([*item.get("lead_units", []), *item.get("units", [])])
+    resolve: dict[str, int | None] = {}
+    missing = []
+    active = set(Unit.objects.filter(is_active=True).values_list("pk", flat=True))
+    for name in dict.fromkeys(names):
+        if name in unit_map:
+            chosen = unit_map[name]
+            if chosen is not None and chosen not in active:
+                raise ValidationFailed(f"“{name}”对应的单位不存在或已停用")
+            resolve[name] = chosen
+            continue
+        unit = unit_match_name(name=name)
+        if unit is None:
+            missing.append(name)
+        else:
+            resolve[name] = unit.pk
+    if missing:
+        raise ValidationFailed("以下单位名称尚未对应到已登记的单位：" + "、".join(missing))
+    return resolve
+
+
+@transaction.atomic
+def plan_import_confirm(
+    *,
+    actor,
+    plan_import: PlanImport,
+    unit_map: dict[str, int | None] | None = None,
+    rule_overrides: dict | None = None,
+) -> Plan:
+    """Create the plan, its tree, units, rules and the year's ledger in one transaction.
+
+    unit_map maps names as written to unit ids (None: ignore that name). A re-import
+    (`plan_import.replaces`) updates that plan instead: see `_apply_reimport`."""
+    check_perm(actor, Action.COORDINATE)
+    imp = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if imp.status != PlanImport.Status.PENDING:
+        raise ValidationFailed("该导入已处理，请勿重复提交")
+    overrides = rule_overrides or {}
+    resolve = _resolve_units(imp.parsed, unit_map or {})
+    if imp.replaces_id:
+        plan, summary = _apply_reimport(imp, resolve, overrides)
+    else:
+        plan = Plan.objects.create(
+            title=imp.title, year=imp.year, source_name=imp.source_name,
+            source_sha256=imp.source_sha256, created_by=actor,
+        )
+        _create_items(plan, imp.parsed, resolve, overrides)
+        created = _generate(plan)
+        summary = f"导入方案：任务条目 {len(imp.parsed['items'])} 条，台账任务 {created} 条"
+    imp.status = PlanImport.Status.CONFIRMED
+    imp.plan = plan
+    imp.save(update_fields=["status", "plan"])
+    audit_record(actor=actor, action="plan.import", obj=plan, summary=summary,
+                 after={"import": imp.pk, "items": len(imp.parsed["items"])})
+    return plan
+
+
+def _key(path) -> tuple:
+    return tuple(path)
+
+
+def _apply_reimport(imp: PlanImport, resolve, overrides) -> tuple[Plan, str]:
+    """Update the replaced plan: new items are added, removed items marked removed (their
+    untouched tasks deleted), changed items updated; tasks already worked on are kept."""
+    plan = Plan.objects.select_for_update().get(pk=imp.replaces_id)
+    old = {_key(i.path): i for i in plan.items.filter(is_task=True, is_removed=False)}
+    new_items = {_key(d["path"]): (n, d) for n, d in enumerate(imp.parsed["items"])}
+    added = [k for k in new_items if k not in old]
+    removed = [k for k in old if k not in new_items]
+    changed = 0
+    for key, item in old.items():
+        if key in removed:
+            item.is_removed = True
+            item.save(update_fields=["is_removed"])
+            Task.objects.filter(item=item, status="not_started", entries__isnull=True).delete()
+            continue
+        index, data = new_items[key]
+        units = _unit_roles(data, resolve)
+        rules = _item_rules(index, data, overrides)
+        old_units = list(item.item_units.values_list("unit_id", "role", "name_as_written"))
+        old_rules = [(r.phrase, r.kind, r.params) for r in item.rules.all()]
+        if (item.title, item.text) != (data["title"][:500], data.get("text", "")) or old_units != units or old_rules != rules:
+            changed += 1
+            item.title, item.text, item.source = data["title"][:500], data.get("text", ""), data.get("source", {})
+            item.save(update_fields=["title", "text", "source"])
+            if old_units != units:
+                item.item_units.all().delete()
+                ItemUnit.objects.bulk_create(
+                    ItemUnit(item=item, unit_id=uid, role=role, name_as_written=name, position=n)
+                    for n, (uid, role, name) in enumerate(units)
+                )
+            if old_rules != rules:
+                Task.objects.filter(item=item, status="not_started", entries__isnull=True).delete()
+                item.rules.all().delete()
+                ScheduleRule.objects.bulk_create(
+                    ScheduleRule(item=item, phrase=p, kind=k, params=pa, position=n)
+                    for n, (p, k, pa) in enumerate(rules)
+                )
+    if added:
+        subset = {"items": [new_items[k][1] for k in added], "sections": imp.parsed.get("sections", [])}
+        _create_items(plan, subset, resolve, {})
+    created = _generate(plan)
+    plan.source_name, plan.source_sha256 = imp.source_name, imp.source_sha256
+    plan.save(update_fields=["source_name", "source_sha256", "updated_at"])
+    return plan, f"更新方案：新增 {len(added)} 条，修改 {changed} 条，移除 {len(removed)} 条，新建台账任务 {created} 条"
+
+
+@transaction.atomic
+def plan_copy(*, actor, plan: Plan, year: int, title: str = "") -> Plan:
+    """Copy a plan's tree, units and rules to a new year and generate that year's ledger."""
+    check_perm(actor, Action.COORDINATE)
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationFailed("年度应为2000到2100之间的年份")
+    new = Plan.objects.create(
+        title=title.strip() or plan.title.replace(str(plan.year), str(year)),
+        year=year, source_name=plan.source_name, source_sha256=plan.source_sha256,
+        copied_from=plan, created_by=actor,
+    )
+    mapping: dict[int, PlanItem] = {}
+    for item in plan.items.filter(is_removed=False).order_by("position"):
+        copy = PlanItem.objects.create(
+            plan=new, parent=mapping.get(item.parent_id), is_task=item.is_task, path=item.path,
+            position=item.position, title=item.title, text=item.text, source=item.source,
+        )
+        mapping[item.pk] = copy
+        ItemUnit.objects.bulk_create(
+            ItemUnit(item=copy, unit_id=iu.unit_id, role=iu.role, name_as_written=iu.name_as_written,
+                     position=iu.position)
+            for iu in item.item_units.all()
+        )
+        ScheduleRule.objects.bulk_create(
+            ScheduleRule(item=copy, phrase=r.phrase, kind=r.kind, params=r.params, position=r.position,
+                         changed_by_coordinator=r.changed_by_coordinator)
+            for r in item.rules.all()
+        )
+    created = _generate(new)
+    audit_record(actor=actor, action="plan.copy", obj=new,
+                 summary=f"由“{plan.title}”复制到{year}年，生成台账任务 {created} 条",
+                 after={"from": plan.pk, "year": year})
+    return new

@@ -1,0 +1,210 @@
+"""Generating the ledger (台账): tasks per (item, unit, period) with due dates on the calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gongkai.core.audit import audit_record
+from gongkai.core.errors import ValidationFailed
+from gongkai.core.workdays import CalendarNotCovered, WorkdayCalendar, get_calendar
+from gongkai.orgs.models import Unit
+from gongkai.orgs.permissions import Action, check_perm
+
+from ..models import ItemUnit, Plan, PlanItem, ScheduleRule, Task, TaskEntry, TaskStatus
+from ..schedule import Period, clean_rule, default_period, event_period, periods
+
+_BATCH = 2000
+
+
+def _require_calendar(calendar: WorkdayCalendar, year: int) -> None:
+    if not calendar.covers(year):
+        raise CalendarNotCovered(year)
+
+
+def _planned_periods(rules: list[ScheduleRule], year: int, calendar) -> list[tuple[int | None, Period]]:
+    planned: list[tuple[int | None, Period]] = []
+    for rule in rules:
+        for period in periods(rule.kind, rule.params, year, calendar):
+            planned.append((rule.pk, period))
+    if not rules:
+        planned.append((None, default_period(year, calendar)))
+    return planned
+
+
+_TASK_COLUMNS = (
+    "item_id", "unit_id", "rule_id", "period_start", "period_end", "period_label", "due_date",
+    "status", "progress", "event_note", "version", "created_at", "updated_at",
+)
+
+
+def _insert_tasks(rows: list[tuple]) -> None:
+    """Insert task rows with one prepared statement (executemany).
+
+    The ledger of a district is tens of thousands of rows, generated in one go; building a model
+    instance per row and letting bulk_create prepare every value costs ~100 µs a row, the plain
+    executemany ~5 µs (bench/ledger.py). Values are adapted here exactly as the ORM would."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Task._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(Task._meta.get_field(c).column) for c in _TASK_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_TASK_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 — names from model meta
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _BATCH):
+            cursor.executemany(sql, rows[start : start + _BATCH])
+
+
+def _generate(plan: Plan, *, items: list[PlanItem] | None = None, calendar=None) -> int:
+    """Create the missing tasks of `plan` (or of `items`); existing tasks are kept as they are."""
+    calendar = calendar or get_calendar()
+    _require_calendar(calendar, plan.year)
+    items = items if items is not None else list(plan.items.filter(is_task=True, is_removed=False))
+    item_ids = [i.pk for i in items]
+    rules_by_item: dict[int, list[ScheduleRule]] = {}
+    for rule in ScheduleRule.objects.filter(item_id__in=item_ids).order_by("position", "id"):
+        rules_by_item.setdefault(rule.item_id, []).append(rule)
+    units_by_item: dict[int, list[int]] = {}
+    for item_id, unit_id in (
+        ItemUnit.objects.filter(item_id__in=item_ids).order_by("position").values_list("item_id", "unit_id")
+    ):
+        units_by_item.setdefault(item_id, []).append(unit_id)
+    existing = set(
+        Task.objects.filter(item_id__in=item_ids).values_list(
+            "item_id", "unit_id", "rule_id", "period_start", "period_end"
+        )
+    )
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    status = TaskStatus.NOT_STARTED.value
+    adapted: dict[dt.date, object] = {}
+
+    def day(value: dt.date):
+        if value not in adapted:
+            adapted[value] = ops.adapt_datefield_value(value)
+        return adapted[value]
+
+    rows: list[tuple] = []
+    for item in items:
+        planned = _planned_periods(rules_by_item.get(item.pk, []), plan.year, calendar)
+        for rule_id, period in planned:
+            for unit_id in units_by_item.get(item.pk, []):
+                if (item.pk, unit_id, rule_id, period.start, period.end) in existing:
+                    continue
+                rows.append((
+                    item.pk, unit_id, rule_id, day(period.start), day(period.end), period.label,
+                    day(period.due), status, "", "", 0, now, now,
+                ))
+    _insert_tasks(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def ledger_generate(*, actor, plan: Plan) -> int:
+    """Create the plan year's missing tasks. Idempotent."""
+    check_perm(actor, Action.COORDINATE)
+    created = _generate(plan)
+    audit_record(
+        actor=actor, action="plan.ledger_generate", obj=plan, summary=f"生成台账任务 {created} 条",
+        after={"created": created},
+    )
+    return created
+
+
+def _untouched_tasks(rule_or_item_filter) -> list[int]:
+    """Tasks nobody has worked on yet: still 未开始 and without any history."""
+    return list(
+        Task.objects.filter(**rule_or_item_filter, status=TaskStatus.NOT_STARTED, entries__isnull=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def _regenerate_item(item: PlanItem) -> tuple[int, int]:
+    """After a rule change: drop the item's untouched tasks and generate again. Tasks someone has
+    worked on are kept (their period may no longer match the new rule; they stay visible)."""
+    removed = _untouched_tasks({"item": item})
+    Task.objects.filter(pk__in=removed).delete()
+    created = _generate(item.plan, items=[item])
+    return len(removed), created
+
+
+@transaction.atomic
+def rule_update(*, actor, rule: ScheduleRule, kind: str, params: dict) -> ScheduleRule:
+    check_perm(actor, Action.COORDINATE)
+    rule = ScheduleRule.objects.select_for_update().select_related("item__plan").get(pk=rule.pk)
+    before = rule.as_dict()
+    rule.kind, rule.params = clean_rule({"kind": kind, **params})
+    rule.changed_by_coordinator = True
+    rule.save()
+    removed, created = _regenerate_item(rule.item)
+    audit_record(
+        actor=actor, action="plan.rule_update", obj=rule.item, unit=None,
+        summary=f"调整时限规则：{rule.describe()}（删除未开始任务 {removed} 条，新建 {created} 条）",
+        before=before, after=rule.as_dict(),
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_create(*, actor, item: PlanItem, kind: str, params: dict, phrase: str = "") -> ScheduleRule:
+    check_perm(actor, Action.COORDINATE)
+    kind, params = clean_rule({"kind": kind, **params})
+    position = (item.rules.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    rule = ScheduleRule.objects.create(
+        item=item, kind=kind, params=params, phrase=phrase, position=position, changed_by_coordinator=True
+    )
+    _removed, created = _regenerate_item(item)
+    audit_record(
+        actor=actor, action="plan.rule_create", obj=item,
+        summary=f"新增时限规则：{rule.describe()}（新建任务 {created} 条）", after=rule.as_dict(),
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, actor, rule: ScheduleRule) -> None:
+    check_perm(actor, Action.COORDINATE)
+    item = rule.item
+    before = rule.as_dict()
+    untouched = _untouched_tasks({"rule": rule})
+    Task.objects.filter(pk__in=untouched).delete()
+    rule.delete()
+    removed, created = _regenerate_item(item)
+    audit_record(
+        actor=actor, action="plan.rule_delete", obj=item, summary="删除时限规则", before=before,
+        after={"removed_tasks": len(untouched) + removed, "created_tasks": created},
+    )
+
+
+@transaction.atomic
+def task_create_for_event(
+    *, actor, rule: ScheduleRule, unit: Unit, event_date: dt.date, note: str
+) -> Task:
+    """Record an event (e.g. a document abolished) and create the task it triggers, due N working
+    days after it. The unit's own liaison may record it, as may the coordinator."""
+    check_perm(actor, Action.SUBMIT, unit)
+    if rule.kind != "event":
+        raise ValidationFailed("该规则不是事件触发类规则")
+    if not ItemUnit.objects.filter(item=rule.item_id, unit=unit).exists():
+        raise ValidationFailed("该单位不是此条目的责任单位")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed("请说明发生的事件，例如废止的文件名称")
+    period = event_period(rule.params, event_date, get_calendar())
+    if Task.objects.filter(item=rule.item_id, unit=unit, rule=rule, period_start=event_date).exists():
+        raise ValidationFailed("该日期的事件已登记")
+    task = Task.objects.create(
+        item_id=rule.item_id, unit=unit, rule=rule, period_start=period.start, period_end=period.end,
+        period_label=period.label, due_date=period.due, event_date=event_date, event_note=note[:300],
+    )
+    TaskEntry.objects.create(
+        task=task, kind=TaskEntry.Kind.EVENT, text=note, actor=actor if getattr(actor, "pk", None) else None,
+        status_after=task.status,
+    )
+    audit_record(
+        actor=actor, action="task.event", obj=task, unit=unit,
+        summary=f"登记事件并生成任务，完成时限 {period.due.isoformat()}", after={"event_date": event_date.isoformat()},
+    )
+    return task
