@@ -86,6 +86,7 @@ def merge_wrapped(blocks: list[Block]) -> list[Block]:
             and len(prev.text) >= _WRAP_MIN
             and prev.text[-1] not in _TERMINAL
             and numbering.match(block.text) is None
+            and not _is_heading_line(prev.text)
             and trailers.trailer_line(block.text) is None
             and trailers.trailer_line(prev.text) is None
         ):
@@ -93,6 +94,11 @@ def merge_wrapped(blocks: list[Block]) -> list[Block]:
         else:
             out.append(block)
     return out
+
+
+def _is_heading_line(text: str) -> bool:
+    """A numbered line without a clause break is a heading, even a long one: never wrapped."""
+    return numbering.match(text) is not None and not re.search("[，；]", text)
 
 
 class OutlineBuilder:
@@ -204,6 +210,8 @@ class OutlineBuilder:
         pending: list[_Para] = []
         for block, marker in entries:
             if isinstance(block, TableOutcome):
+                if current is not None and pending:
+                    current.paras.extend(pending)
                 parent = stack[-1]
                 node = _Node("", parent.rank, None, {}, parent=parent, table=block)
                 parent.children.append(node)
@@ -379,13 +387,15 @@ class OutlineBuilder:
         with_units = any(p.units for _, p in items)
         while items and not items[0][1].units and _is_preamble(items[0][1].text, with_units):
             items.pop(0)
-        while items and not items[-1][1].units and _CLOSING.search(items[-1][1].text):
+        while items and not items[-1][1].units and _is_closing(items[-1][1].text):
             items.pop()
-        for n, (line, para) in enumerate(items, start=1):
+        number = 0
+        for line, para in items:
             if not para.text:
                 continue
+            number += 1
             item = ParsedItem(
-                path=[str(n)],
+                path=[str(number)],
                 title=first_clause(para.text),
                 text=para.text,
                 lead_units=para.units.lead,

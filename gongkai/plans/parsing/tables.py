@@ -187,7 +187,7 @@ def _section_label(text: str) -> tuple[str, str]:
     marker = numbering.match(text)
     if marker:
         return marker.label, strip_end(marker.rest) or marker.label
-    title = strip_end(text)
+    title = strip_end(text) or text.strip()
     return title, title
 
 
@@ -231,7 +231,7 @@ def parse_table(table: Table, known: frozenset[str] = frozenset()) -> TableOutco
     if start < len(rows):
         sub = _row_roles(rows[start])
         if any(r in UNIT_ROLES | {DEADLINE} for r in sub) and all(
-            r is not None or not c for r, c in zip(sub, rows[start], strict=True)
+            r not in (None, OTHER) or not c for r, c in zip(sub, rows[start], strict=True)
         ):
             roles = [s if s not in (None, OTHER) else r for r, s in zip(roles, sub, strict=True)]
             start += 1

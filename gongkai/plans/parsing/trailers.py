@@ -219,7 +219,7 @@ def parse_units(
             clause = _parse_clause(clause_text, default_role, known)
             if clause is None:
                 return None
-            strong = any(v in _STRONG for v in clause.verbs)
+            strong = any(w in v for v in clause.verbs for w in _STRONG)
             any_verb = any_verb or bool(clause.verbs)
             for name, _role in clause.names:
                 if not _plausible(name):
@@ -274,10 +274,9 @@ def extract(paragraph: str, known: frozenset[str] = frozenset()) -> tuple[str, U
     for start, end in reversed(bracket_groups(text)):
         inner = text[start + 1 : end - 1]
         at_end = not text[end:].strip(_TRAILING_JUNK)
-        found = parse_units(inner, known=known, allow_bare=at_end)
+        # In mid-text only a labelled list or real unit names count ("（由其负责）" does not).
+        found = parse_units(inner, known=known, allow_bare=at_end, strict=not at_end)
         if found is None:
-            continue
-        if not at_end and not _has_label_or_verb(inner):
             continue
         found.extend(units)
         units = found

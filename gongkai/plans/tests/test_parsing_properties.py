@@ -124,3 +124,44 @@ def test_every_detected_rule_has_a_label(text):
         assert found["phrase"]
         assert found["rule"]["label"] == describe(found["rule"])
         json.dumps(found, ensure_ascii=False)
+
+
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "序号",
+            "类别",
+            "工作任务",
+            "具体要求",
+            "责任单位",
+            "牵头单位",
+            "配合单位",
+            "完成时限",
+            "备注",
+            "一、深化改革",
+            "（二）公共服务",
+            "1",
+            "推进A公开",
+            "推进B公开（责任单位：区审计局）",
+            "区党政办",
+            "区党政办牵头，区社区局配合",
+            "每月25日前",
+            "2017-06-30",
+        ]
+    ),
+    st.text(max_size=8),
+)
+
+
+@FAST
+@given(st.lists(st.lists(CELLS, max_size=7), max_size=12))
+def test_any_table_builds_without_internal_errors(table_rows):
+    from gongkai.plans.parsing.blocks import Table
+    from gongkai.plans.parsing.outline import OutlineBuilder
+
+    sources = [{"table": 1, "row": n} for n in range(1, len(table_rows) + 1)]
+    result = OutlineBuilder(frozenset()).build([Table(table_rows, sources)])
+    json.dumps(result.to_dict(), ensure_ascii=False)
+    for item in result.items:
+        assert item.path and all(item.path)

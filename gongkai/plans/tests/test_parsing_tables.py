@@ -445,3 +445,53 @@ def test_parse_file_sniffs_docx_and_xlsx_whatever_the_name(tmp_path):
     wrong_xlsx.write_bytes(plan_workbook())
     assert len(parse_file(wrong_docx).items) == 4
     assert len(parse_file(str(wrong_xlsx)).items) == 4
+
+
+def test_docx_tracked_changes_and_content_controls():
+    document = docx.Document()
+    document.add_paragraph("一、深化改革")
+    body = document.element.body
+    inserted = parse_xml(
+        f"<w:p {nsdecls('w')}><w:r><w:t>1.推进</w:t></w:r>"
+        '<w:ins w:id="1" w:author="a"><w:r><w:t>权责清单</w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="a"><w:r><w:delText>旧文字</w:delText></w:r></w:del>'
+        "<w:r><w:t>公开。（责任单位：区党政办）</w:t></w:r></w:p>"
+    )
+    control = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r>"
+        "<w:t>2.推进预决算公开。（责任单位：区财政局）</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
+    body.insert(len(body) - 1, inserted)  # before the section properties
+    body.insert(len(body) - 1, control)
+    assert rows(parse_docx(docx_bytes(document))) == [
+        ("一 1", "推进权责清单公开", [], ["区党政办"]),
+        ("一 2", "推进预决算公开", [], ["区财政局"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "phrase"),
+    [
+        ("2017-06-30", "2017年6月30日前"),
+        ("6月底", "6月底前"),
+        ("每月", "每月"),
+        ("9月30日前", "9月30日前"),
+    ],
+)
+def test_deadline_cells_read_as_deadlines(cell, phrase):
+    from gongkai.plans.parsing.tables import deadline_phrase
+
+    assert deadline_phrase(cell) == phrase
+
+
+def test_two_row_header():
+    text = (
+        "| 序号 | 工作任务 | 责任单位 | 责任单位 |\n"
+        "|  |  | 牵头单位 | 配合单位 |\n"
+        "| 1 | 推进A公开 | 区党政办 | 区社区局 |\n"
+        "| 2 | 推进进度公开 | 区财政局 |  |\n"
+    )
+    assert rows(parse_text(text)) == [
+        ("1", "推进A公开", ["区党政办"], ["区党政办", "区社区局"]),
+        ("2", "推进进度公开", ["区财政局"], ["区财政局"]),
+    ]

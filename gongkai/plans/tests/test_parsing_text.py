@@ -422,3 +422,14 @@ def test_text_after_a_closed_item_in_the_middle_stays_with_it():
     result = parse_text(text)
     assert result.items[0].text == "做好A工作。\n注：A工作包括网站和新媒体。"
     assert result.warnings == []
+
+
+def test_a_long_heading_is_not_joined_to_the_text_below():
+    text = (
+        "一、进一步推进深化改革和重点领域信息公开工作的主要任务安排\n"
+        "通过门户网站公开改革信息，及时更新。（责任单位：区党政办）\n"
+        "二、其他\n（一）做好其他工作。（责任单位：区社区局）\n"
+    )
+    result = parse_text(text)
+    assert result.items[0].text == "通过门户网站公开改革信息，及时更新。"
+    assert result.sections[0].title == "进一步推进深化改革和重点领域信息公开工作的主要任务安排"
