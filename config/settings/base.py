@@ -115,6 +115,7 @@ TEMPLATES = [
                 "gongkai.core.context_processors.site",
                 "gongkai.workbench.context_processors.workbench",
                 "gongkai.core.calendar_banner.admin_notices",
+                "gongkai.core.context_processors_notifications.unread_notifications",
             ],
         },
     }

@@ -191,7 +191,9 @@ def _select(day: dt.date, skipped: dict[str, str]) -> list[DueReminder]:
             ]
 
     due += [DueReminder(Kind.DUE, t) for t in _open_tasks(Kind.DUE).filter(due_date=day)]
-    due += [DueReminder(Kind.OVERDUE, t) for t in _open_tasks(Kind.OVERDUE).filter(due_date__lt=day)]
+    due += [
+        DueReminder(Kind.OVERDUE, t) for t in _open_tasks(Kind.OVERDUE).filter(due_date__lt=day)
+    ]
 
     # escalation: overdue by at least M working days
     m = escalate_after_workdays()
@@ -208,7 +210,9 @@ def _select(day: dt.date, skipped: dict[str, str]) -> list[DueReminder]:
             due.append(DueReminder(Kind.ESCALATION, task))
     if uncovered:
         years = "、".join(str(y) for y in sorted(uncovered))
-        skipped[Kind.ESCALATION.value] = f"{years}年节假日安排尚未录入，部分任务无法计算逾期工作日数"
+        skipped[Kind.ESCALATION.value] = (
+            f"{years}年节假日安排尚未录入，部分任务无法计算逾期工作日数"
+        )
         logger.warning(
             "reminders %s: escalation skipped for some tasks, the calendar does not cover %s",
             day.isoformat(),

@@ -56,7 +56,12 @@ def people(unit_a, liaison_a, reviewer_a, coordinator, liaison_b):
     with_email(reviewer_a, "reviewer_a@example.gov.cn")
     with_email(liaison_b, "liaison_b@example.gov.cn")
     with_email(coordinator, "coord@example.gov.cn")
-    return {"liaison": liaison_a, "reviewer": reviewer_a, "coordinator": coordinator, "other": liaison_b}
+    return {
+        "liaison": liaison_a,
+        "reviewer": reviewer_a,
+        "coordinator": coordinator,
+        "other": liaison_b,
+    }
 
 
 def make_task(unit, due, *, status=TaskStatus.NOT_STARTED, title=None):
@@ -155,7 +160,10 @@ def test_overdue_goes_to_liaisons_and_reviewers_once_per_due_date(people, unit_a
     reminder = Reminder.objects.get()
     assert (reminder.task, reminder.kind) == (task, OVERDUE)
     assert sorted(reminder.recipients) == sorted([people["liaison"].pk, people["reviewer"].pk])
-    assert sorted(m.to[0] for m in mailoutbox) == ["liaison_a@example.gov.cn", "reviewer_a@example.gov.cn"]
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "liaison_a@example.gov.cn",
+        "reviewer_a@example.gov.cn",
+    ]
     assert "状态：进行中（已逾期1个工作日）" in mailoutbox[0].body
     assert inbox(people["coordinator"]) == []
 
@@ -342,7 +350,11 @@ def test_ledger_tasks_of_every_kind_are_reminded_by_due_date(people, unit_a, coo
     event = item_with(plan=plan, units=[unit_a], rules=[{"kind": "event", "workdays": 3}])
     services.ledger_generate(actor=coordinator, plan=plan)
     event_task = services.task_create_for_event(
-        actor=coordinator, rule=event.rules.get(), unit=unit_a, event_date=D(2026, 10, 26), note="废止文件"
+        actor=coordinator,
+        rule=event.rules.get(),
+        unit=unit_a,
+        event_date=D(2026, 10, 26),
+        note="废止文件",
     )
     assert event_task.due_date == DAY
 
@@ -361,7 +373,9 @@ def test_ledger_tasks_of_every_kind_are_reminded_by_due_date(people, unit_a, coo
     assert sent(BEFORE).filter(task__item=continuous, due_date=D(2026, 12, 31)).count() == 1
 
 
-def test_before_due_skipped_when_the_nth_workday_is_in_an_uncovered_year(people, unit_a, send, caplog):
+def test_before_due_skipped_when_the_nth_workday_is_in_an_uncovered_year(
+    people, unit_a, send, caplog
+):
     assert not workdays.is_covered(2027)
     make_task(unit_a, D(2026, 12, 31))
     make_task(unit_a, D(2026, 12, 29))  # due on the day itself still goes out
@@ -392,7 +406,9 @@ def test_job_runs_on_a_worked_weekend_day(people, unit_a, monkeypatch):
     assert list(sent().values_list("task", "kind")) == [(task.pk, DUE)]
 
 
-def test_job_runs_through_huey(people, unit_a, monkeypatch, django_capture_on_commit_callbacks, mailoutbox):
+def test_job_runs_through_huey(
+    people, unit_a, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
     make_task(unit_a, DAY)
     monkeypatch.setattr(tasks, "_today", lambda: DAY)
     with django_capture_on_commit_callbacks(execute=True):
@@ -423,7 +439,9 @@ def test_job_is_scheduled_at_0830_beijing_time():
 # -- the command ------------------------------------------------------------------------------------
 
 
-def test_command_dry_run_writes_and_sends_nothing(people, unit_a, mailoutbox, django_capture_on_commit_callbacks):
+def test_command_dry_run_writes_and_sends_nothing(
+    people, unit_a, mailoutbox, django_capture_on_commit_callbacks
+):
     make_task(unit_a, D(2026, 11, 3), title="公开重大建设项目批准信息")
     make_task(unit_a, D(2026, 10, 22))
     out = io.StringIO()
