@@ -28,15 +28,22 @@ MONTH_CHOICES = [("", _("全部月份")), *((m, f"{m}月") for m in range(1, 13)
 
 
 class TaskFilterForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("工作方案"), queryset=None, required=False, empty_label=_("全部方案"))
-    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=None, required=False, empty_label=_("全部单位"))
+    plan = forms.ModelChoiceField(
+        label=_("工作方案"), queryset=None, required=False, empty_label=_("全部方案")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("责任单位"), queryset=None, required=False, empty_label=_("全部单位")
+    )
     status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
     state = forms.ChoiceField(label=_("期限"), choices=STATE_CHOICES, required=False)
     month = forms.TypedChoiceField(
         label=_("完成时限月份"), choices=MONTH_CHOICES, coerce=int, empty_value=None, required=False
     )
     q = forms.CharField(
-        label=_("关键词"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
+        label=_("关键词"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
 
     def __init__(self, *args, plans, units, **kwargs):
@@ -120,7 +127,8 @@ def _clean_link_lines(value: str) -> list[str]:
             bad.append(line[:100])
     if bad:
         raise ValidationError(
-            _("链接格式不正确（须以 http:// 或 https:// 开头）：%(links)s") % {"links": "、".join(bad)}
+            _("链接格式不正确（须以 http:// 或 https:// 开头）：%(links)s")
+            % {"links": "、".join(bad)}
         )
     return lines
 
@@ -163,7 +171,10 @@ class ProgressForm(_VersionedForm):
 
 class AcceptForm(_VersionedForm):
     comment = forms.CharField(
-        label=_("验收意见"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("验收意见"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -84,7 +84,16 @@ def ledger_workbook(*, rows: Iterable[LedgerRow], title: str, exported_on: dt.da
     n = 0
     for n, row in enumerate(rows, start=1):
         r = n + 2
-        values = (n, row.task, row.requirement, row.unit, row.due_date, row.progress, row.status, row.task_id)
+        values = (
+            n,
+            row.task,
+            row.requirement,
+            row.unit,
+            row.due_date,
+            row.progress,
+            row.status,
+            row.task_id,
+        )
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col)
             _text(cell, value)

@@ -18,7 +18,17 @@ from gongkai.core.errors import NotFound
 from gongkai.core.workdays import CalendarNotCovered, get_calendar
 from gongkai.orgs.permissions import Action, has_perm, units_for
 
-from .models import OPEN_STATUSES, ItemUnit, Plan, PlanImport, PlanItem, RuleKind, ScheduleRule, Task, TaskStatus
+from .models import (
+    OPEN_STATUSES,
+    ItemUnit,
+    Plan,
+    PlanImport,
+    PlanItem,
+    RuleKind,
+    ScheduleRule,
+    Task,
+    TaskStatus,
+)
 
 
 def today() -> dt.date:
@@ -56,7 +66,10 @@ STATE_LABELS = {"overdue": "已逾期", "due_soon": "即将到期"}
 def plan_list(*, user) -> QuerySet[Plan]:
     if not has_perm(user, Action.VIEW):
         return Plan.objects.none()
-    return Plan.objects.annotate(item_count=Count("items", filter=Q(items__is_task=True, items__is_removed=False)))
+    # An aggregate drops Meta.ordering, so order explicitly: latest year, newest first.
+    return Plan.objects.annotate(
+        item_count=Count("items", filter=Q(items__is_task=True, items__is_removed=False))
+    ).order_by("-year", "-created_at", "-pk")
 
 
 def plan_get(*, user, plan_id: int) -> Plan:

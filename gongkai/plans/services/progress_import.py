@@ -69,7 +69,9 @@ def progress_import(*, actor, data: bytes, file_name: str = "") -> ProgressImpor
             ids = {r.task_id for r in sheet_rows if r.task_id}
             visible = {
                 t.pk: t
-                for t in task_queryset(user=actor).filter(pk__in=ids).select_related("unit", "item__plan")
+                for t in task_queryset(user=actor)
+                .filter(pk__in=ids)
+                .select_related("unit", "item__plan")
             }
             seen: dict[int, int] = {}
             planned: list[tuple[int, Task, str]] = []
@@ -80,12 +82,22 @@ def progress_import(*, actor, data: bytes, file_name: str = "") -> ProgressImpor
                 task = visible.get(row.task_id)
                 if task is None:
                     result.rows.append(
-                        RowResult(row.row, f"任务不存在或无权限（任务编号 {row.task_id}）", False, row.task_id)
+                        RowResult(
+                            row.row,
+                            f"任务不存在或无权限（任务编号 {row.task_id}）",
+                            False,
+                            row.task_id,
+                        )
                     )
                     continue
                 if row.task_id in seen:
                     result.rows.append(
-                        RowResult(row.row, f"任务编号 {row.task_id} 与第{seen[row.task_id]}行重复", False, row.task_id)
+                        RowResult(
+                            row.row,
+                            f"任务编号 {row.task_id} 与第{seen[row.task_id]}行重复",
+                            False,
+                            row.task_id,
+                        )
                     )
                     continue
                 seen[row.task_id] = row.row
@@ -108,7 +120,9 @@ def progress_import(*, actor, data: bytes, file_name: str = "") -> ProgressImpor
                 return result  # nothing has been written
             for number, task, text in planned:
                 try:
-                    task_report_progress(actor=actor, task=task, text=text, entry_kind=TaskEntry.Kind.IMPORT)
+                    task_report_progress(
+                        actor=actor, task=task, text=text, entry_kind=TaskEntry.Kind.IMPORT
+                    )
                 except (ValidationFailed, PermissionDenied) as exc:  # changed since the check above
                     result.rows.append(RowResult(number, exc.message, False, task.pk))
                     raise _Rollback from None
@@ -118,7 +132,8 @@ def progress_import(*, actor, data: bytes, file_name: str = "") -> ProgressImpor
                 audit_record(
                     actor=actor,
                     action="task.import_progress",
-                    summary=f"导入进展 {len(planned)} 条" + (f"（{file_name[:100]}）" if file_name else ""),
+                    summary=f"导入进展 {len(planned)} 条"
+                    + (f"（{file_name[:100]}）" if file_name else ""),
                     after={"updated": [t.pk for _, t, _ in planned], "unchanged": result.unchanged},
                 )
                 result.applied = True
@@ -127,4 +142,3 @@ def progress_import(*, actor, data: bytes, file_name: str = "") -> ProgressImpor
         result.updated = 0
         result.rows = [r for r in result.rows if not r.ok]
     return result
-

@@ -87,8 +87,9 @@ def task_report_progress(
         task.progress = text
     _save(task, before, ["status", "progress"])
     _entry(task, entry_kind, actor, text, before, files, _clean_links(links))
+    summary = "导入进展" if entry_kind == TaskEntry.Kind.IMPORT else "填报进展"
     audit_record(actor=actor, action="task.progress", obj=task, unit=task.unit,
-                 summary="导入进展" if entry_kind == TaskEntry.Kind.IMPORT else "填报进展", before={"status": before}, after={"status": task.status})
+                 summary=summary, before={"status": before}, after={"status": task.status})
     return task
 
 

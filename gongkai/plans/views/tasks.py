@@ -1,0 +1,403 @@
+"""The ledger pages: a unit's task list, the task page with its forms, attachment downloads,
+event registration, and the XLSX export and progress import.
+
+Every task is fetched through `selectors.task_get` / `task_list`, which only see the units the
+user may view, so another unit's task is a 404 on every URL here; what the user may *do* with a
+visible task is decided by the services (a refused action is a 403)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.http import service_errors
+from gongkai.core.paging import paginate
+from gongkai.core.workdays import CalendarNotCovered, format_date
+from gongkai.orgs.permissions import Action, has_perm, units_for
+
+from .. import selectors
+from ..forms_tasks import (
+    AcceptForm,
+    EventForm,
+    ProgressForm,
+    ProgressImportForm,
+    ReturnForm,
+    TaskFilterForm,
+)
+from ..ledger_xlsx import ledger_export
+from ..models import OPEN_STATUSES, RuleKind, TaskStatus
+from ..services import ledger as ledger_services
+from ..services import tasks as task_services
+from ..services.progress_import import progress_import
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROLE_LABELS = {"lead": gettext_lazy("牵头"), "cooperating": gettext_lazy("配合")}
+
+
+# ---------------------------------------------------------------------------------------------
+# The list and the export share the filters.
+
+
+def _filter_form(request) -> TaskFilterForm:
+    user = request.user
+    units = units_for(user, Action.VIEW).filter(is_active=True)
+    data = request.GET.copy()
+    data.pop("page", None)
+    if not data and not has_perm(user, Action.VIEW_DASHBOARD):
+        # A unit's liaison lands on their own unit's open tasks.
+        data["status"] = "open"
+        own = list(units.values_list("pk", flat=True)[:2])
+        if len(own) == 1:
+            data["unit"] = str(own[0])
+    return TaskFilterForm(data, plans=selectors.plan_list(user=user), units=units)
+
+
+def _query(params: dict, **changes) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return urlencode(merged)
+
+
+def _badges(form: TaskFilterForm, filters: dict, counts: dict) -> list[dict]:
+    params = {k: form.data.get(k, "") for k in ("plan", "unit", "month", "q")}
+    current = (filters["status"], filters["state"])
+    entries = [
+        ("", "", _("全部"), counts["all"]),
+        (
+            "open",
+            "",
+            _("待办"),
+            counts[TaskStatus.NOT_STARTED]
+            + counts[TaskStatus.IN_PROGRESS]
+            + counts[TaskStatus.RETURNED],
+        ),
+        *((s.value, "", s.label, counts[s.value]) for s in TaskStatus),
+        ("", "due_soon", _("即将到期"), counts["due_soon"]),
+        ("", "overdue", _("已逾期"), counts["overdue"]),
+    ]
+    return [
+        {
+            "label": label,
+            "count": count,
+            "query": _query(params, status=status, state=state) or "status=",
+            "current": (status, state) == current,
+            "kind": state or status or "all",
+        }
+        for status, state, label, count in entries
+    ]
+
+
+def _annotate(tasks, day) -> None:
+    """Attach the computed state and the unit's role on the item, for display."""
+    roles = selectors.task_unit_roles(tasks=tasks)
+    for task in tasks:
+        task.row_state = selectors.task_state(task, day)
+        task.row_state_label = selectors.STATE_LABELS.get(task.row_state, "")
+        task.row_role = ROLE_LABELS.get(roles.get((task.item_id, task.unit_id), ""), "")
+
+
+@service_errors
+@require_GET
+def task_list(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    base = {k: v for k, v in filters.items() if k not in ("status", "state")}
+    counts = selectors.task_counts(selectors.task_list(user=request.user, **base))
+    page = paginate(request, selectors.task_list(user=request.user, **filters), per_page=50)
+    day = selectors.today()
+    page.object_list = list(page.object_list)
+    _annotate(page.object_list, day)
+    query = form.data.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/tasks/list.html",
+        {
+            "form": form,
+            "page": page,
+            "badges": _badges(form, filters, counts),
+            "query": query.urlencode(),
+            "today": day,
+            "can_submit": has_perm(request.user, Action.SUBMIT),
+        },
+    )
+
+
+def _export_title(form: TaskFilterForm, filters: dict) -> str:
+    data = getattr(form, "cleaned_data", {})
+    plan = data.get("plan") if filters["plan_id"] else None
+    unit = data.get("unit") if filters["unit_id"] else None
+    title = _("%(plan)s 任务台账") % {"plan": plan.title} if plan else _("工作任务台账")
+    return f"{title}（{unit.name}）" if unit else title
+
+
+@service_errors
+@require_GET
+def task_export(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    tasks = list(selectors.task_list(user=request.user, **filters).select_related("item"))
+    day = selectors.today()
+    content = ledger_export(
+        tasks=tasks,
+        roles=selectors.task_unit_roles(tasks=tasks),
+        title=_export_title(form, filters),
+        day=day,
+    )
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"任务台账-{format_date(day)}.xlsx"
+    )
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# The task page and its forms.
+
+
+def _detail(request, task, *, status: int = 200, **bound_forms):
+    user = request.user
+    initial = {"version": task.version}
+    can_report = task.status in OPEN_STATUSES and has_perm(user, Action.SUBMIT, task.unit)
+    can_decide = task.status == TaskStatus.SUBMITTED and has_perm(
+        user, Action.COORDINATE, task.unit
+    )
+    forms = {
+        "progress_form": ProgressForm(prefix="progress", initial=initial) if can_report else None,
+        "submit_form": ProgressForm(prefix="submit", initial=initial, submit=True)
+        if can_report
+        else None,
+        "accept_form": AcceptForm(prefix="accept", initial=initial) if can_decide else None,
+        "return_form": ReturnForm(prefix="return", initial=initial) if can_decide else None,
+    }
+    forms.update(bound_forms)
+    rule = task.rule
+    state = selectors.task_state(task)
+    can_event = bool(
+        rule and rule.kind == RuleKind.EVENT and has_perm(user, Action.SUBMIT, task.unit)
+    )
+    context = {
+        "task": task,
+        "item": task.item,
+        "plan": task.item.plan,
+        "rule": rule,
+        "state": state,
+        "state_label": selectors.STATE_LABELS.get(state, ""),
+        "peers": [
+            {"unit": p.unit, "role": p.get_role_display(), "is_self": p.unit_id == task.unit_id}
+            for p in selectors.task_peers(task=task)
+        ],
+        "entries": task.entries.all(),
+        "can_event": can_event,
+        **forms,
+    }
+    return render(request, "plans/tasks/detail.html", context, status=status)
+
+
+@service_errors
+@require_GET
+def task_detail(request, task_id: int):
+    return _detail(request, selectors.task_get(user=request.user, task_id=task_id))
+
+
+def _report(request, task_id: int, *, submit: bool):
+    task = selectors.task_get(user=request.user, task_id=task_id)
+    prefix = "submit" if submit else "progress"
+    form = ProgressForm(request.POST, request.FILES, prefix=prefix, submit=submit)
+    if form.is_valid():
+        data = form.cleaned_data
+        service = task_services.task_submit if submit else task_services.task_report_progress
+        try:
+            service(
+                actor=request.user,
+                task=task,
+                text=data["text"],
+                files=data["attachments"],
+                links=data["links"],
+                expected_version=data["version"],
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已报送，等待公开办验收") if submit else _("进展已保存"))
+            return redirect("plans:task_detail", task_id=task.pk)
+    elif not has_perm(request.user, Action.SUBMIT, task.unit):
+        raise PermissionDenied()
+    return _detail(request, task, status=400, **{f"{prefix}_form": form})
+
+
+@service_errors
+@require_POST
+def task_progress(request, task_id: int):
+    return _report(request, task_id, submit=False)
+
+
+@service_errors
+@require_POST
+def task_submit(request, task_id: int):
+    return _report(request, task_id, submit=True)
+
+
+def _decide(request, task_id: int, *, accept: bool):
+    task = selectors.task_get(user=request.user, task_id=task_id)
+    prefix = "accept" if accept else "return"
+    form = (AcceptForm if accept else ReturnForm)(request.POST, prefix=prefix)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if accept:
+                task_services.task_accept(
+                    actor=request.user,
+                    task=task,
+                    comment=data["comment"],
+                    expected_version=data["version"],
+                )
+            else:
+                task_services.task_return(
+                    actor=request.user,
+                    task=task,
+                    reason=data["reason"],
+                    expected_version=data["version"],
+                )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已验收通过") if accept else _("已退回，并已通知责任单位"))
+            return redirect("plans:task_detail", task_id=task.pk)
+    elif not has_perm(request.user, Action.COORDINATE, task.unit):
+        raise PermissionDenied()
+    return _detail(request, task, status=400, **{f"{prefix}_form": form})
+
+
+@service_errors
+@require_POST
+def task_accept(request, task_id: int):
+    return _decide(request, task_id, accept=True)
+
+
+@service_errors
+@require_POST
+def task_return(request, task_id: int):
+    return _decide(request, task_id, accept=False)
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
+
+
+def safe_filename(name: str, fallback: str = "附件") -> str:
+    """A download name without path parts, control characters or header-breaking characters."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" .")
+    return name[:150] or fallback
+
+
+@service_errors
+@require_GET
+def task_attachment(request, task_id: int, attachment_id: int):
+    task = selectors.task_get(user=request.user, task_id=task_id)
+    attachment = next((a for a in task.attachments.all() if a.pk == attachment_id), None)
+    if attachment is None or not attachment.file:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=safe_filename(attachment.original_name),
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Events that trigger a task (e.g. 文件废止之日起10个工作日内完成标注).
+
+
+@service_errors
+@require_GET
+def event_rule_list(request):
+    if not has_perm(request.user, Action.SUBMIT):
+        raise PermissionDenied()
+    rules = list(selectors.event_rule_list(user=request.user))
+    return render(request, "plans/tasks/event_list.html", {"rules": rules})
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def task_event(request, rule_id: int):
+    rule = selectors.event_rule_get(user=request.user, rule_id=rule_id)
+    units = selectors.event_rule_units(user=request.user, rule=rule)
+    form = EventForm(request.POST if request.method == "POST" else None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = ledger_services.task_create_for_event(
+                actor=request.user,
+                rule=rule,
+                unit=data["unit"],
+                event_date=data["event_date"],
+                note=data["note"],
+            )
+        except (ValidationFailed, CalendarNotCovered) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("事件已登记，已生成任务，完成时限为%(date)s")
+                % {"date": format_date(task.due_date)},
+            )
+            return redirect("plans:task_detail", task_id=task.pk)
+    recent = selectors.task_list(user=request.user).filter(rule=rule).order_by("-period_start")[:20]
+    return render(
+        request,
+        "plans/tasks/event_form.html",
+        {"rule": rule, "item": rule.item, "form": form, "recent": recent},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX progress import.
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def task_import(request):
+    if not has_perm(request.user, Action.SUBMIT):
+        raise PermissionDenied()
+    posted = request.method == "POST"
+    form = ProgressImportForm(request.POST if posted else None, request.FILES if posted else None)
+    result = None
+    status = 200
+    if posted:
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = progress_import(
+                    actor=request.user, data=upload.data, file_name=upload.name
+                )
+            except ValidationFailed as exc:
+                form.add_error("file", exc.message)
+            else:
+                if result.applied:
+                    status = 200
+                    messages.success(
+                        request, _("已导入 %(n)d 条任务的进展") % {"n": result.updated}
+                    )
+                    form = ProgressImportForm()
+                elif not result.errors:
+                    status = 200
+    return render(
+        request, "plans/tasks/import.html", {"form": form, "result": result}, status=status
+    )
