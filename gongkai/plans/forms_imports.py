@@ -114,6 +114,9 @@ class UnitMappingForm(forms.Form):
         kwargs.setdefault("initial", {"new_name": name})
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: (
+            f"{u.short_name}（{u.name}）" if u.short_name else u.name
+        )
 
     def clean(self):
         data = super().clean()

@@ -130,6 +130,16 @@ def _item_rules(index: int, item: dict, overrides: dict) -> list[tuple[str, str,
     return rules
 
 
+def _rule_flags(index: int, item: dict, overrides: dict) -> list[bool]:
+    """Per rule of `_item_rules(index, item, overrides)`: did the coordinator adjust or add it?"""
+    flags = [
+        (index, r_index) in overrides
+        for r_index in range(len(item.get("timing") or []))
+        if overrides.get((index, r_index), True) is not None
+    ]
+    return flags + [True] * len(overrides.get((index, "new"), []))
+
+
 def _create_items(plan: Plan, parsed: dict, resolve: dict[str, int | None], overrides: dict) -> None:
     """Create the plan's tree: headings as needed (reusing the plan's existing ones, for a
     re-import) and one task item per parsed item, with its units and rules."""
@@ -139,7 +149,10 @@ def _create_items(plan: Plan, parsed: dict, resolve: dict[str, int | None], over
     for index, data in enumerate(parsed["items"]):
         path = tuple(data["path"])
         parent = None
-        for depth in range(1, len(path)):
+        # a heading that holds its text directly (the seed's 六、) keeps its own title: it
+        # becomes a heading node with the task item below it
+        own_heading = 1 if path in sections else 0
+        for depth in range(1, len(path) + own_heading):
             prefix = path[:depth]
             if prefix not in headings:
                 position += 1
@@ -157,9 +170,10 @@ def _create_items(plan: Plan, parsed: dict, resolve: dict[str, int | None], over
             ItemUnit(item=item, unit_id=uid, role=role, name_as_written=name[:120], position=n)
             for n, (uid, role, name) in enumerate(_unit_roles(data, resolve))
         )
+        flags = _rule_flags(index, data, overrides)
         ScheduleRule.objects.bulk_create(
             ScheduleRule(item=item, phrase=phrase[:200], kind=kind, params=params, position=n,
-                         changed_by_coordinator=(index, n) in overrides)
+                         changed_by_coordinator=flags[n])
             for n, (phrase, kind, params) in enumerate(_item_rules(index, data, overrides))
         )
 
@@ -269,7 +283,12 @@ def _apply_reimport(imp: PlanImport, resolve, overrides) -> tuple[Plan, str]:
                 )
     if added:
         subset = {"items": [new_items[k][1] for k in added], "sections": imp.parsed.get("sections", [])}
-        _create_items(plan, subset, resolve, {})
+        # the coordinator's adjustments are keyed by the index in the new document
+        position = {new_items[k][0]: pos for pos, k in enumerate(added)}
+        subset_overrides = {
+            (position[i], r): rule for (i, r), rule in overrides.items() if i in position
+        }
+        _create_items(plan, subset, resolve, subset_overrides)
     created = _generate(plan)
     plan.source_name, plan.source_sha256 = imp.source_name, imp.source_sha256
     plan.save(update_fields=["source_name", "source_sha256", "updated_at"])

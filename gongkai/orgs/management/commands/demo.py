@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 a.password or "（已存在，不再显示）",
             )
         console.print(table)
+        self._demo_plan(console)
         if shown:
             console.print(
                 "[bold yellow]请记下以上密码，它们不会再次显示。"
@@ -40,3 +41,26 @@ class Command(BaseCommand):
             )
         else:
             console.print("如需重新生成密码：gongkai demo --reset-passwords")
+
+    def _demo_plan(self, console):
+        """The seed plan as this year's demo plan, with some progress (gongkai.plans.demo)."""
+        from gongkai.core.errors import ApplicationError
+        from gongkai.plans.demo import demo_plan_load
+
+        try:
+            result = demo_plan_load()
+        except ApplicationError as exc:
+            console.print(f"[yellow]未载入演示方案：{exc.message}[/yellow]")
+            return
+        if not result.created:
+            console.print(f"演示方案已存在：{result.plan.title}")
+            return
+        p = result.progress
+        console.print(
+            f"[green]演示方案：{result.plan.title}（任务条目 {result.items} 条，台账任务 {result.tasks} 条）[/green]"
+        )
+        console.print(
+            f"演示进展：已完成 {p.get('completed', 0)} 条（其中逾期完成 {p.get('late', 0)} 条），"
+            f"待验收 {p.get('submitted', 0)} 条，进行中 {p.get('in_progress', 0)} 条，"
+            f"已退回 {p.get('returned', 0)} 条，已逾期 {p.get('overdue', 0)} 条"
+        )

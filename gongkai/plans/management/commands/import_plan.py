@@ -1,0 +1,294 @@
+"""Import a work plan (分工方案) from the command line; also `gongkai import-plan`.
+
+    gongkai import-plan 方案.docx --dry-run            → what the parser finds, nothing written
+    gongkai import-plan 方案.docx --dry-run --json     → the same as JSON (UTF-8)
+    gongkai import-plan 方案.docx --year 2026 --title "2026年政务公开工作要点分工方案" \\
+        --map "区财政局=区发改财政局" --ignore-unit "各相关单位" --user gongkaiban
+
+Unit names the database cannot resolve (full name, short name or alias) must be mapped with
+--map or ignored with --ignore-unit: they are never created silently. Bad files, unmapped names
+and a year without a working-day calendar exit with status 2 and a Chinese message; nothing is
+imported then.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from gongkai.core.errors import ApplicationError, ValidationFailed
+from gongkai.core.workdays import CalendarNotCovered
+from gongkai.orgs.models import Membership, Role, Unit, User
+from gongkai.orgs.permissions import Action, has_perm
+from gongkai.orgs.selectors import unit_match_name
+
+from ... import services
+from ...models import Task
+from ...services.imports import max_upload_bytes, parse_upload
+
+ITEM_KEYS = ("path", "title", "text", "lead_units", "units", "timing")
+
+
+def _fail(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+def read_plan_file(path: str) -> bytes:
+    """The file's bytes, refusing what cannot be a plan before reading it all."""
+    if not os.path.exists(path):
+        raise _fail(f"文件不存在：{path}")
+    if not os.path.isfile(path):
+        raise _fail(f"不是文件：{path}")
+    size = os.path.getsize(path)
+    limit = max_upload_bytes()
+    if size > limit:
+        raise _fail(f"文件过大（{size / 1048576:.1f} MB），上限为 {limit // 1048576} MB")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as exc:
+        raise _fail(f"无法读取文件：{exc.strerror or exc}") from None
+
+
+def known_unit_names() -> list[str]:
+    names: list[str] = []
+    for unit in Unit.objects.filter(is_active=True):
+        names.extend(unit.all_names())
+    return names
+
+
+def unit_names(parsed: dict[str, Any]) -> list[str]:
+    """Every unit name the items mention, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for item in parsed["items"]:
+        for name in (*item.get("lead_units", []), *item.get("units", [])):
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def dry_run_dict(parsed: dict[str, Any]) -> dict[str, Any]:
+    """The documented JSON shape: items (without source positions), unresolved unit names
+    (against the database), warnings."""
+    items = []
+    for item in parsed["items"]:
+        items.append(
+            {
+                "path": list(item["path"]),
+                "title": item["title"],
+                "text": item.get("text", ""),
+                "lead_units": list(item.get("lead_units", [])),
+                "units": list(item.get("units", [])),
+                "timing": [
+                    {"phrase": t.get("phrase", ""), "rule": dict(t.get("rule") or {})}
+                    for t in item.get("timing", [])
+                ],
+            }
+        )
+    unresolved = [name for name in unit_names(parsed) if unit_match_name(name=name) is None]
+    return {
+        "items": items,
+        "unresolved_units": unresolved,
+        "warnings": list(parsed.get("warnings", [])),
+    }
+
+
+class Command(BaseCommand):
+    help = "导入工作方案（分工方案）：--dry-run 只显示识别结果；正式导入时生成方案和全年台账"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="方案文件：DOCX、XLSX 或 TXT")
+        parser.add_argument("--dry-run", action="store_true", help="只解析并显示结果，不写入数据库")
+        parser.add_argument("--json", action="store_true", help="与 --dry-run 一起使用：输出 JSON")
+        parser.add_argument("--year", type=int, help="方案年度（默认今年）")
+        parser.add_argument("--title", default="", help="方案名称（默认取文件名）")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="原文名称=单位",
+            help="把原文中的单位名称对应到已登记单位（简称、全称或别名），可重复",
+        )
+        parser.add_argument(
+            "--ignore-unit",
+            action="append",
+            default=[],
+            metavar="名称",
+            help="忽略原文中的某个单位名称（不分配任务），可重复",
+        )
+        parser.add_argument(
+            "--user",
+            default="",
+            help="以哪个公开办账号的名义导入（记入操作日志）；只有一个公开办账号时可省略",
+        )
+
+    def execute(self, *args, **options):
+        # From the command line: the Chinese message alone and exit status 2, no traceback.
+        try:
+            return super().execute(*args, **options)
+        except CommandError as exc:
+            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
+                raise
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
+
+    # -- output -----------------------------------------------------------------------------
+
+    def _console(self):
+        from rich.console import Console
+
+        return Console(
+            file=getattr(self.stdout, "_out", self.stdout), highlight=False, soft_wrap=True
+        )
+
+    def _write_json(self, data: dict[str, Any]) -> None:
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        out = getattr(self.stdout, "_out", self.stdout)
+        buffer = getattr(out, "buffer", None)
+        if out is sys.stdout and buffer is not None:
+            out.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            out.write(text)
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def handle(self, *args, **options):
+        path = options["file"]
+        data = read_plan_file(path)
+        try:
+            parsed = parse_upload(data, filename=path, known_units=known_unit_names())
+        except ValidationFailed as exc:
+            raise _fail(f"无法导入“{os.path.basename(path)}”：{exc.message}") from None
+        except DatabaseError:
+            raise CommandError("无法读取数据库，请先运行 gongkai migrate", returncode=1) from None
+        if options["dry_run"]:
+            try:
+                report = dry_run_dict(parsed)
+            except DatabaseError:
+                raise CommandError(
+                    "无法读取数据库，请先运行 gongkai migrate", returncode=1
+                ) from None
+            if options["json"]:
+                self._write_json(report)
+            else:
+                self._print_report(report, path)
+            return
+        if options["json"]:
+            raise _fail("--json 只能与 --dry-run 一起使用")
+        self._import(parsed, data, path, options)
+
+    def _unit_map(self, parsed, options) -> dict[str, int | None]:
+        names = unit_names(parsed)
+        unit_map: dict[str, int | None] = {}
+        for spec in options["map"]:
+            written, sep, target = spec.partition("=")
+            written, target = written.strip(), target.strip()
+            if not sep or not written or not target:
+                raise _fail(f"--map 的格式应为“原文名称=单位简称或全称”：{spec}")
+            unit = unit_match_name(name=target)
+            if unit is None:
+                raise _fail(f"--map 中的单位“{target}”不存在（按全称、简称和别名都找不到）")
+            unit_map[written] = unit.pk
+        for name in options["ignore_unit"]:
+            unit_map[name.strip()] = None
+        unused = [n for n in unit_map if n not in names]
+        if unused:
+            self.stderr.write("提示：以下名称没有出现在方案中：" + "、".join(unused))
+        missing = [n for n in names if n not in unit_map and unit_match_name(name=n) is None]
+        if missing:
+            lines = "\n".join(f"  · {n}" for n in missing)
+            raise _fail(
+                "以下单位名称没有对应到已登记的单位，未导入任何内容：\n"
+                f"{lines}\n"
+                '请用 --map "原文名称=单位简称或全称" 指定对应单位，或用 --ignore-unit 名称 忽略；'
+                "也可先在工作台“单位”中新建单位或添加别名。"
+            )
+        return unit_map
+
+    def _actor(self, username: str) -> User:
+        if username:
+            user = User.objects.filter(username=username, is_active=True).first()
+            if user is None:
+                raise _fail(f"账号“{username}”不存在或已停用")
+            if not has_perm(user, Action.COORDINATE):
+                raise _fail(f"账号“{username}”不是公开办账号，不能导入方案")
+            return user
+        ids = set(
+            Membership.objects.filter(role=Role.COORDINATOR, user__is_active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+        if len(ids) != 1:
+            raise _fail(
+                "请用 --user 指定以哪个公开办账号的名义导入"
+                + ("（系统中还没有公开办账号）" if not ids else "")
+            )
+        return User.objects.get(pk=ids.pop())
+
+    def _import(self, parsed, data: bytes, path: str, options) -> None:
+        year = options["year"] or timezone.localdate().year
+        unit_map = self._unit_map(parsed, options)
+        actor = self._actor(options["user"])
+        console = self._console()
+        last_task = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        try:
+            with console.status("正在导入并生成台账…"), transaction.atomic():
+                imp = services.plan_import_prepare(
+                    actor=actor,
+                    data=data,
+                    filename=os.path.basename(path),
+                    title=options["title"],
+                    year=year,
+                )
+                plan = services.plan_import_confirm(actor=actor, plan_import=imp, unit_map=unit_map)
+        except CalendarNotCovered as exc:
+            raise _fail(
+                f"{exc.message}。请系统管理员先录入{exc.year}年的节假日安排"
+                f"（gongkai workdays years 查看已覆盖的年份）；未导入任何内容。"
+            ) from None
+        except ApplicationError as exc:
+            raise _fail(f"未导入：{exc.message}") from None
+        items = plan.items.filter(is_task=True).count()
+        units = len({u for u in plan.items.values_list("item_units__unit_id", flat=True) if u})
+        tasks = Task.objects.filter(item__plan=plan, pk__gt=last_task).count()
+        console.print(f"[green]已导入方案“{plan.title}”（{plan.year}年度，编号 {plan.pk}）[/green]")
+        console.print(f"任务条目 {items} 条，责任单位 {units} 个，生成台账任务 {tasks} 条")
+        for warning in parsed.get("warnings", []):
+            console.print(f"[yellow]提示：{warning}[/yellow]")
+
+    def _print_report(self, report: dict[str, Any], path: str) -> None:
+        from rich.table import Table
+
+        console = self._console()
+        table = Table(title=f"{os.path.basename(path)}：识别出任务条目 {len(report['items'])} 条")
+        for column in ("编号", "标题", "单位", "时限"):
+            table.add_column(column)
+        for item in report["items"]:
+            units = [f"{n}（牵头）" for n in item["lead_units"]]
+            units += [n for n in item["units"] if n not in item["lead_units"]]
+            timing = [
+                f"“{t['phrase']}” {t['rule'].get('label', t['rule'].get('kind'))}"
+                for t in item["timing"]
+            ]
+            table.add_row(
+                " ".join(item["path"]), item["title"][:40], "、".join(units), "\n".join(timing)
+            )
+        console.print(table)
+        if report["unresolved_units"]:
+            console.print(
+                "[yellow]未对应到已登记单位的名称："
+                + "、".join(report["unresolved_units"])
+                + "[/yellow]"
+            )
+        else:
+            console.print("[green]所有单位名称都已对应到已登记的单位[/green]")
+        for warning in report["warnings"]:
+            console.print(f"[yellow]提示：{warning}[/yellow]")
+        console.print("（未写入数据库：去掉 --dry-run 即正式导入）")
