@@ -46,12 +46,21 @@ def main() -> None:
 
     actor = User.objects.create(username="bench")
     Membership.objects.create(user=actor, role=Role.COORDINATOR)
-    units = Unit.objects.bulk_create(Unit(name=f"单位{n}", short_name=f"单位{n}") for n in range(args.units))
+    units = Unit.objects.bulk_create(
+        Unit(name=f"单位{n}", short_name=f"单位{n}") for n in range(args.units)
+    )
 
     mix = [
-        ("monthly", {"day": 25}), ("monthly", {"day": "end"}), ("monthly", {"day": "end"}),
-        ("monthly", {"day": 10}), ("quarterly", {}), ("yearly", {}), ("once", {"month": 6, "day": "end"}),
-        ("continuous", {}), ("timely", {"workdays": 20}), ("once", {"month": 12, "day": "end"}),
+        ("monthly", {"day": 25}),
+        ("monthly", {"day": "end"}),
+        ("monthly", {"day": "end"}),
+        ("monthly", {"day": 10}),
+        ("quarterly", {}),
+        ("yearly", {}),
+        ("once", {"month": 6, "day": "end"}),
+        ("continuous", {}),
+        ("timely", {"workdays": 20}),
+        ("once", {"month": 12, "day": "end"}),
     ]
 
     def build(title: str, rules) -> Plan:
@@ -67,20 +76,26 @@ def main() -> None:
                 for k, unit in enumerate(units)
             )
             ScheduleRule.objects.bulk_create(
-                ScheduleRule(item=item, kind=rules[n % len(rules)][0], params=rules[n % len(rules)][1])
+                ScheduleRule(
+                    item=item, kind=rules[n % len(rules)][0], params=rules[n % len(rules)][1]
+                )
                 for n, item in enumerate(items)
             )
         return plan
 
-    print(f"database: {connection.vendor}  items: {args.items}  units: {args.units}  year: {args.year}")
+    print(
+        f"database: {connection.vendor}  items: {args.items}  units: {args.units}  year: {args.year}"
+    )
     for label, rules in (("seed mix", mix), ("all monthly", [("monthly", {"day": 25})])):
         plan = build(label, rules)
         t0 = time.perf_counter()
         created = ledger_generate(actor=actor, plan=plan)
         elapsed = time.perf_counter() - t0
         assert created == Task.objects.filter(item__plan=plan).count()
-        print(f"{label:12s}: {created:7,d} tasks in {elapsed:5.2f} s  ({created / elapsed:9,.0f} tasks/s)"
-              f"  {'OK' if elapsed < 2 else 'OVER'} (target < 2 s)")
+        print(
+            f"{label:12s}: {created:7,d} tasks in {elapsed:5.2f} s  ({created / elapsed:9,.0f} tasks/s)"
+            f"  {'OK' if elapsed < 2 else 'OVER'} (target < 2 s)"
+        )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """The `gongkai` console script: Django's management commands under one name.
 
-    gongkai migrate
-    gongkai workdays add 2026-09-28 20
-    gongkai serve
+gongkai migrate
+gongkai workdays add 2026-09-28 20
+gongkai serve
 """
 
 from __future__ import annotations

@@ -24,9 +24,7 @@ api = NinjaAPI(
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError):
     status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
-    return api.create_response(
-        request, {"code": exc.code, "detail": exc.message}, status=status
-    )
+    return api.create_response(request, {"code": exc.code, "detail": exc.message}, status=status)
 
 
 class UnitOut(Schema):

@@ -97,9 +97,7 @@ class Membership(models.Model):
         verbose_name = _("角色分配")
         verbose_name_plural = _("角色分配")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "unit"], name="orgs_membership_unique"
-            ),
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="orgs_membership_unique"),
             models.UniqueConstraint(
                 fields=["user", "role"],
                 condition=Q(unit__isnull=True),

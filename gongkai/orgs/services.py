@@ -22,7 +22,9 @@ _CONTACT_FIELDS = ["contact_phone", "address"]
 def _clean_code(code: str) -> str:
     code = (code or "").strip().upper()
     if code and not (uscc_is_valid(code) or org_code_is_valid(code)):
-        raise ValidationFailed("机构代码无效：应为18位统一社会信用代码或9位组织机构代码，且校验位正确")
+        raise ValidationFailed(
+            "机构代码无效：应为18位统一社会信用代码或9位组织机构代码，且校验位正确"
+        )
     return code.replace("-", "") if len(code) == 10 else code
 
 
@@ -159,7 +161,9 @@ def user_create(
 
 
 @transaction.atomic
-def membership_grant(*, actor, user: User, role: Role | str, unit: Unit | None = None) -> Membership:
+def membership_grant(
+    *, actor, user: User, role: Role | str, unit: Unit | None = None
+) -> Membership:
     check_perm(actor, Action.MANAGE_USERS)
     role = Role(role)
     if role in GLOBAL_ROLES and unit is not None:
@@ -222,15 +226,23 @@ def admin_bootstrap(*, username: str, password: str, display_name: str = "") -> 
 
 @transaction.atomic
 def user_update(
-    *, actor, user: User, display_name: str | None = None, phone: str | None = None,
-    email: str | None = None, is_active: bool | None = None,
+    *,
+    actor,
+    user: User,
+    display_name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    is_active: bool | None = None,
 ) -> User:
     check_perm(actor, Action.MANAGE_USERS)
     user = User.objects.select_for_update().get(pk=user.pk)
     fields = {
         k: v
         for k, v in {
-            "display_name": display_name, "phone": phone, "email": email, "is_active": is_active
+            "display_name": display_name,
+            "phone": phone,
+            "email": email,
+            "is_active": is_active,
         }.items()
         if v is not None
     }
@@ -243,8 +255,12 @@ def user_update(
     after = changes(user, list(fields))
     if before != after:
         audit_record(
-            actor=actor, action="user.update", obj=user, summary=f"修改用户 {user.username}",
-            before=before, after=after,
+            actor=actor,
+            action="user.update",
+            obj=user,
+            summary=f"修改用户 {user.username}",
+            before=before,
+            after=after,
         )
     forget_roles(user)
     return user
@@ -259,4 +275,6 @@ def user_set_password(*, actor, user: User, password: str) -> None:
         raise ValidationFailed("；".join(exc.messages)) from None
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.password_reset", obj=user, summary=f"重置 {user.username} 的密码")
+    audit_record(
+        actor=actor, action="user.password_reset", obj=user, summary=f"重置 {user.username} 的密码"
+    )

@@ -44,9 +44,16 @@ class Plan(models.Model):
 class PlanItem(models.Model):
     """A node of the plan tree: a heading (一、…) or a task item (a leaf)."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="items"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     is_task = models.BooleanField(_("是否任务"), default=True)
     path = models.JSONField(_("编号路径"), default=list)
@@ -79,7 +86,9 @@ class ItemUnit(models.Model):
         COOPERATING = "cooperating", _("配合单位")
 
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="item_units")
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
     role = models.CharField(_("职责"), max_length=12, choices=Role.choices)
     name_as_written = models.CharField(_("原文名称"), max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -88,7 +97,9 @@ class ItemUnit(models.Model):
         verbose_name = _("条目单位")
         verbose_name_plural = _("条目单位")
         ordering = ["item", "position"]
-        constraints = [models.UniqueConstraint(fields=["item", "unit"], name="plans_itemunit_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "unit"], name="plans_itemunit_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} ({self.get_role_display()})"
@@ -153,22 +164,35 @@ OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.RETU
 class Task(models.Model):
     """One unit's work on one item for one period: a row of the ledger (台账)."""
 
-    item = models.ForeignKey(PlanItem, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="tasks")
-    unit = models.ForeignKey(Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="tasks")
+    item = models.ForeignKey(
+        PlanItem, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="tasks"
+    )
     rule = models.ForeignKey(
-        ScheduleRule, verbose_name=_("时限规则"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+        ScheduleRule,
+        verbose_name=_("时限规则"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
     )
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("周期结束"))
     period_label = models.CharField(_("周期"), max_length=40)
     due_date = models.DateField(_("完成时限"), db_index=True)
-    status = models.CharField(_("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
     progress = models.TextField(_("进展情况"), blank=True)
     event_date = models.DateField(_("事件日期"), null=True, blank=True)
     event_note = models.CharField(_("事件说明"), max_length=300, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0, help_text="optimistic lock for concurrent edits")
+    version = models.PositiveIntegerField(
+        default=0, help_text="optimistic lock for concurrent edits"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -206,7 +230,11 @@ class TaskEntry(models.Model):
     status_before = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
     status_after = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -225,13 +253,17 @@ def _attachment_path(instance, filename):
 
 class TaskAttachment(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments")
-    entry = models.ForeignKey(TaskEntry, null=True, on_delete=models.SET_NULL, related_name="attachments")
+    entry = models.ForeignKey(
+        TaskEntry, null=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(_("文件"), upload_to=_attachment_path, max_length=300)
     original_name = models.CharField(_("文件名"), max_length=255)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -275,11 +307,20 @@ class PlanImport(models.Model):
     source_sha256 = models.CharField(max_length=64)
     parsed = models.JSONField(_("解析结果"))
     replaces = models.ForeignKey(
-        Plan, verbose_name=_("更新的方案"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Plan,
+        verbose_name=_("更新的方案"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -24,7 +24,17 @@ from .models import RuleKind
 
 TIMELY_WORKDAYS = 20
 _KINDS = {k.value for k in RuleKind}
-_PARAM_KEYS = {"month", "day", "interval_days", "workdays", "days", "months", "event", "event_text", "year"}
+_PARAM_KEYS = {
+    "month",
+    "day",
+    "interval_days",
+    "workdays",
+    "days",
+    "months",
+    "event",
+    "event_text",
+    "year",
+}
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,9 @@ def _due(calendar: WorkdayCalendar, day: dt.date) -> dt.date:
     return due
 
 
-def periods(kind: str, params: dict[str, Any], year: int, calendar: WorkdayCalendar) -> list[Period]:
+def periods(
+    kind: str, params: dict[str, Any], year: int, calendar: WorkdayCalendar
+) -> list[Period]:
     jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if kind == "once":
         target = _day_in_month(params.get("year") or year, params["month"], params.get("day"))
@@ -110,7 +122,9 @@ def periods(kind: str, params: dict[str, Any], year: int, calendar: WorkdayCalen
         ]
     if kind == "half_yearly":
         return [
-            Period(jan1, dt.date(year, 6, 30), f"{year}年上半年", _due(calendar, dt.date(year, 6, 30))),
+            Period(
+                jan1, dt.date(year, 6, 30), f"{year}年上半年", _due(calendar, dt.date(year, 6, 30))
+            ),
             Period(dt.date(year, 7, 1), dec31, f"{year}年下半年", _due(calendar, dec31)),
         ]
     if kind == "yearly":

@@ -117,7 +117,9 @@ def task_list(
     if state == "overdue":
         qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=day)
     elif state == "due_soon":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_date__gte=day, due_date__lte=due_soon_limit(day))
+        qs = qs.filter(
+            status__in=OPEN_STATUSES, due_date__gte=day, due_date__lte=due_soon_limit(day)
+        )
     if month and 1 <= month <= 12:
         qs = qs.filter(due_date__month=month)
     if q:
@@ -143,7 +145,9 @@ def task_get(*, user, task_id: int) -> Task:
         return (
             task_queryset(user=user)
             .select_related("item__plan", "unit", "rule")
-            .prefetch_related("entries__actor", "entries__attachments", "entries__links", "attachments", "links")
+            .prefetch_related(
+                "entries__actor", "entries__attachments", "entries__links", "attachments", "links"
+            )
             .get(pk=task_id)
         )
     except (Task.DoesNotExist, ValueError, TypeError):
@@ -180,8 +184,18 @@ def dashboard(*, user, plan: Plan) -> dict:
         task_queryset(user=user)
         .filter(item__plan=plan)
         .select_related("unit")
-        .only("pk", "status", "due_date", "submitted_at", "completed_at", "unit__short_name",
-              "unit__name", "unit__sort_order", "unit_id", "item_id")
+        .only(
+            "pk",
+            "status",
+            "due_date",
+            "submitted_at",
+            "completed_at",
+            "unit__short_name",
+            "unit__name",
+            "unit__sort_order",
+            "unit_id",
+            "item_id",
+        )
     )
     per_unit: dict[int, UnitStats] = {}
     by_month_due: Counter = Counter()
@@ -200,7 +214,11 @@ def dashboard(*, user, plan: Plan) -> dict:
             stats.submitted += 1
         if t.due_date <= day:
             stats.due += 1
-            if t.status == TaskStatus.COMPLETED and t.submitted_at and t.submitted_at.astimezone(tz).date() <= t.due_date:
+            if (
+                t.status == TaskStatus.COMPLETED
+                and t.submitted_at
+                and t.submitted_at.astimezone(tz).date() <= t.due_date
+            ):
                 stats.on_time += 1
         if t.status in OPEN_STATUSES and t.due_date < day:
             stats.overdue += 1
@@ -258,11 +276,16 @@ def import_preview(*, plan_import: PlanImport) -> dict:
                 resolved[name] = unit_match_name(name=name)
                 if resolved[name] is None:
                     unresolved.append(name)
-            units.append({"name": name, "unit": resolved[name], "lead": name in data.get("lead_units", [])})
+            units.append(
+                {"name": name, "unit": resolved[name], "lead": name in data.get("lead_units", [])}
+            )
         items.append({"index": index, **data, "unit_rows": units})
     diff = None
     if plan_import.replaces_id:
-        old = {tuple(i.path): i for i in plan_import.replaces.items.filter(is_task=True, is_removed=False)}
+        old = {
+            tuple(i.path): i
+            for i in plan_import.replaces.items.filter(is_task=True, is_removed=False)
+        }
         new = {tuple(d["path"]): d for d in parsed["items"]}
         diff = {
             "added": [new[k] for k in new if k not in old],
@@ -270,7 +293,8 @@ def import_preview(*, plan_import: PlanImport) -> dict:
             "changed": [
                 {"old": old[k], "new": new[k]}
                 for k in new
-                if k in old and (old[k].title != new[k]["title"][:500] or old[k].text != new[k].get("text", ""))
+                if k in old
+                and (old[k].title != new[k]["title"][:500] or old[k].text != new[k].get("text", ""))
             ],
         }
     return {

@@ -14,8 +14,12 @@ class WorkbenchConfig(AppConfig):
 
         register(MenuItem("home", _("首页"), "workbench:home", order=0))
         register(MenuItem("units", _("单位"), "workbench:unit_list", Action.VIEW, order=80))
-        register(MenuItem("users", _("用户与角色"), "workbench:user_list", Action.MANAGE_USERS, order=85))
-        register(MenuItem("audit", _("操作日志"), "workbench:audit_list", Action.VIEW_AUDIT, order=90))
+        register(
+            MenuItem("users", _("用户与角色"), "workbench:user_list", Action.MANAGE_USERS, order=85)
+        )
+        register(
+            MenuItem("audit", _("操作日志"), "workbench:audit_list", Action.VIEW_AUDIT, order=90)
+        )
         register(
             MenuItem(
                 "calendar",

@@ -44,7 +44,12 @@ def test_global_roles(admin_user, coordinator, leader, unit_a, unit_b):
 
 
 def test_global_only_actions_never_granted_by_unit_roles(liaison_a, unit_a):
-    for action in (Action.COORDINATE, Action.MANAGE_UNITS, Action.MANAGE_USERS, Action.VIEW_DASHBOARD):
+    for action in (
+        Action.COORDINATE,
+        Action.MANAGE_UNITS,
+        Action.MANAGE_USERS,
+        Action.VIEW_DASHBOARD,
+    ):
         assert not has_perm(liaison_a, action, unit_a)
         assert not has_perm(liaison_a, action)
 

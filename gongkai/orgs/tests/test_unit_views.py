@@ -72,7 +72,12 @@ def test_coordinator_creates_unit(login, coordinator):
     client = login(coordinator)
     response = client.post(
         reverse("workbench:unit_create"),
-        {"name": "珠海高新区测试局", "short_name": "区测试局", "aliases": "测试局、测局", "sort_order": 5},
+        {
+            "name": "珠海高新区测试局",
+            "short_name": "区测试局",
+            "aliases": "测试局、测局",
+            "sort_order": 5,
+        },
     )
     assert response.status_code == 302
     from gongkai.orgs.models import Unit

@@ -34,7 +34,8 @@ def test_admin_creates_user_and_grants_role(login, admin_user, unit_a):
 def test_role_without_required_unit_is_refused_in_chinese(login, admin_user):
     target = User.objects.create_user("x1", password="Str0ng-Passw0rd!")
     response = login(admin_user).post(
-        reverse("workbench:user_detail", args=[target.pk]), {"form": "role", "role-role": Role.LIAISON}
+        reverse("workbench:user_detail", args=[target.pk]),
+        {"form": "role", "role-role": Role.LIAISON},
     )
     assert response.status_code == 200
     assert "必须指定所属单位" in response.content.decode()
@@ -43,7 +44,8 @@ def test_role_without_required_unit_is_refused_in_chinese(login, admin_user):
 
 def test_weak_password_is_refused(login, admin_user):
     response = login(admin_user).post(
-        reverse("workbench:user_create"), {"username": "weak", "display_name": "弱", "password": "12345678"}
+        reverse("workbench:user_create"),
+        {"username": "weak", "display_name": "弱", "password": "12345678"},
     )
     assert response.status_code == 200
     assert not User.objects.filter(username="weak").exists()
@@ -53,9 +55,13 @@ def test_weak_password_is_refused(login, admin_user):
 def test_only_admins_manage_users(request, login, who):
     client = login(request.getfixturevalue(who))
     assert client.get(reverse("workbench:user_list")).status_code == 403
-    assert client.post(
-        reverse("workbench:user_create"), {"username": "z", "display_name": "z", "password": "Str0ng-Passw0rd!"}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("workbench:user_create"),
+            {"username": "z", "display_name": "z", "password": "Str0ng-Passw0rd!"},
+        ).status_code
+        == 403
+    )
     assert not User.objects.filter(username="z").exists()
 
 
@@ -75,8 +81,12 @@ def test_demo_command_is_idempotent_and_prints_passwords_once():
     call_command("demo", stdout=out)
     from gongkai.orgs.demo import DEMO_ACCOUNTS
 
-    assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == len(DEMO_ACCOUNTS)
+    assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == len(
+        DEMO_ACCOUNTS
+    )
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
     call_command("demo", stdout=io.StringIO())
-    assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == len(DEMO_ACCOUNTS)
+    assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == len(
+        DEMO_ACCOUNTS
+    )

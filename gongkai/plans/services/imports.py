@@ -33,7 +33,9 @@ def parse_upload(data: bytes, *, filename: str = "", known_units=()) -> dict[str
         raise ValidationFailed("文件是空的，没有可导入的内容")
     limit = max_upload_bytes()
     if len(data) > limit:
-        raise ValidationFailed(f"文件过大（{len(data) / 1048576:.1f} MB），上限为 {limit // 1048576} MB")
+        raise ValidationFailed(
+            f"文件过大（{len(data) / 1048576:.1f} MB），上限为 {limit // 1048576} MB"
+        )
     suffix = os.path.splitext(filename)[1][:10]
     with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
         handle.write(data)
@@ -64,7 +66,11 @@ def plan_import_prepare(
     if not 2000 <= int(year) <= 2100:
         raise ValidationFailed("年度应为2000到2100之间的年份")
     parsed = parse_upload(data, filename=filename, known_units=_known_unit_names())
-    title = (title or "").strip() or os.path.splitext(os.path.basename(filename))[0] or f"{year}年工作方案"
+    title = (
+        (title or "").strip()
+        or os.path.splitext(os.path.basename(filename))[0]
+        or f"{year}年工作方案"
+    )
     imp = PlanImport.objects.create(
         title=title[:200],
         year=year,
@@ -75,7 +81,9 @@ def plan_import_prepare(
         created_by=actor,
     )
     audit_record(
-        actor=actor, action="plan.import_prepare", obj=imp,
+        actor=actor,
+        action="plan.import_prepare",
+        obj=imp,
         summary=f"上传方案 {imp.source_name}：识别任务 {len(parsed['items'])} 条",
     )
     return imp
@@ -140,7 +148,9 @@ def _rule_flags(index: int, item: dict, overrides: dict) -> list[bool]:
     return flags + [True] * len(overrides.get((index, "new"), []))
 
 
-def _create_items(plan: Plan, parsed: dict, resolve: dict[str, int | None], overrides: dict) -> None:
+def _create_items(
+    plan: Plan, parsed: dict, resolve: dict[str, int | None], overrides: dict
+) -> None:
     """Create the plan's tree: headings as needed (reusing the plan's existing ones, for a
     re-import) and one task item per parsed item, with its units and rules."""
     headings = {_key(i.path): i for i in plan.items.filter(is_task=False)}
@@ -157,14 +167,24 @@ def _create_items(plan: Plan, parsed: dict, resolve: dict[str, int | None], over
             if prefix not in headings:
                 position += 1
                 headings[prefix] = PlanItem.objects.create(
-                    plan=plan, parent=parent, is_task=False, path=list(prefix), position=position,
+                    plan=plan,
+                    parent=parent,
+                    is_task=False,
+                    path=list(prefix),
+                    position=position,
                     title=sections.get(prefix, "")[:500] or " ".join(prefix),
                 )
             parent = headings[prefix]
         position += 1
         item = PlanItem.objects.create(
-            plan=plan, parent=parent, is_task=True, path=list(path), position=position,
-            title=data["title"][:500], text=data.get("text", ""), source=data.get("source", {}),
+            plan=plan,
+            parent=parent,
+            is_task=True,
+            path=list(path),
+            position=position,
+            title=data["title"][:500],
+            text=data.get("text", ""),
+            source=data.get("source", {}),
         )
         ItemUnit.objects.bulk_create(
             ItemUnit(item=item, unit_id=uid, role=role, name_as_written=name[:120], position=n)
@@ -172,8 +192,14 @@ def _create_items(plan: Plan, parsed: dict, resolve: dict[str, int | None], over
         )
         flags = _rule_flags(index, data, overrides)
         ScheduleRule.objects.bulk_create(
-            ScheduleRule(item=item, phrase=phrase[:200], kind=kind, params=params, position=n,
-                         changed_by_coordinator=flags[n])
+            ScheduleRule(
+                item=item,
+                phrase=phrase[:200],
+                kind=kind,
+                params=params,
+                position=n,
+                changed_by_coordinator=flags[n],
+            )
             for n, (phrase, kind, params) in enumerate(_item_rules(index, data, overrides))
         )
 
@@ -226,8 +252,11 @@ def plan_import_confirm(
         plan, summary = _apply_reimport(imp, resolve, overrides)
     else:
         plan = Plan.objects.create(
-            title=imp.title, year=imp.year, source_name=imp.source_name,
-            source_sha256=imp.source_sha256, created_by=actor,
+            title=imp.title,
+            year=imp.year,
+            source_name=imp.source_name,
+            source_sha256=imp.source_sha256,
+            created_by=actor,
         )
         _create_items(plan, imp.parsed, resolve, overrides)
         created = _generate(plan)
@@ -235,8 +264,13 @@ def plan_import_confirm(
     imp.status = PlanImport.Status.CONFIRMED
     imp.plan = plan
     imp.save(update_fields=["status", "plan"])
-    audit_record(actor=actor, action="plan.import", obj=plan, summary=summary,
-                 after={"import": imp.pk, "items": len(imp.parsed["items"])})
+    audit_record(
+        actor=actor,
+        action="plan.import",
+        obj=plan,
+        summary=summary,
+        after={"import": imp.pk, "items": len(imp.parsed["items"])},
+    )
     return plan
 
 
@@ -264,9 +298,17 @@ def _apply_reimport(imp: PlanImport, resolve, overrides) -> tuple[Plan, str]:
         rules = _item_rules(index, data, overrides)
         old_units = list(item.item_units.values_list("unit_id", "role", "name_as_written"))
         old_rules = [(r.phrase, r.kind, r.params) for r in item.rules.all()]
-        if (item.title, item.text) != (data["title"][:500], data.get("text", "")) or old_units != units or old_rules != rules:
+        if (
+            (item.title, item.text) != (data["title"][:500], data.get("text", ""))
+            or old_units != units
+            or old_rules != rules
+        ):
             changed += 1
-            item.title, item.text, item.source = data["title"][:500], data.get("text", ""), data.get("source", {})
+            item.title, item.text, item.source = (
+                data["title"][:500],
+                data.get("text", ""),
+                data.get("source", {}),
+            )
             item.save(update_fields=["title", "text", "source"])
             if old_units != units:
                 item.item_units.all().delete()
@@ -282,7 +324,10 @@ def _apply_reimport(imp: PlanImport, resolve, overrides) -> tuple[Plan, str]:
                     for n, (p, k, pa) in enumerate(rules)
                 )
     if added:
-        subset = {"items": [new_items[k][1] for k in added], "sections": imp.parsed.get("sections", [])}
+        subset = {
+            "items": [new_items[k][1] for k in added],
+            "sections": imp.parsed.get("sections", []),
+        }
         # the coordinator's adjustments are keyed by the index in the new document
         position = {new_items[k][0]: pos for pos, k in enumerate(added)}
         subset_overrides = {
@@ -292,7 +337,10 @@ def _apply_reimport(imp: PlanImport, resolve, overrides) -> tuple[Plan, str]:
     created = _generate(plan)
     plan.source_name, plan.source_sha256 = imp.source_name, imp.source_sha256
     plan.save(update_fields=["source_name", "source_sha256", "updated_at"])
-    return plan, f"更新方案：新增 {len(added)} 条，修改 {changed} 条，移除 {len(removed)} 条，新建台账任务 {created} 条"
+    return (
+        plan,
+        f"更新方案：新增 {len(added)} 条，修改 {changed} 条，移除 {len(removed)} 条，新建台账任务 {created} 条",
+    )
 
 
 @transaction.atomic
@@ -303,28 +351,52 @@ def plan_copy(*, actor, plan: Plan, year: int, title: str = "") -> Plan:
         raise ValidationFailed("年度应为2000到2100之间的年份")
     new = Plan.objects.create(
         title=title.strip() or plan.title.replace(str(plan.year), str(year)),
-        year=year, source_name=plan.source_name, source_sha256=plan.source_sha256,
-        copied_from=plan, created_by=actor,
+        year=year,
+        source_name=plan.source_name,
+        source_sha256=plan.source_sha256,
+        copied_from=plan,
+        created_by=actor,
     )
     mapping: dict[int, PlanItem] = {}
     for item in plan.items.filter(is_removed=False).order_by("position"):
         copy = PlanItem.objects.create(
-            plan=new, parent=mapping.get(item.parent_id), is_task=item.is_task, path=item.path,
-            position=item.position, title=item.title, text=item.text, source=item.source,
+            plan=new,
+            parent=mapping.get(item.parent_id),
+            is_task=item.is_task,
+            path=item.path,
+            position=item.position,
+            title=item.title,
+            text=item.text,
+            source=item.source,
         )
         mapping[item.pk] = copy
         ItemUnit.objects.bulk_create(
-            ItemUnit(item=copy, unit_id=iu.unit_id, role=iu.role, name_as_written=iu.name_as_written,
-                     position=iu.position)
+            ItemUnit(
+                item=copy,
+                unit_id=iu.unit_id,
+                role=iu.role,
+                name_as_written=iu.name_as_written,
+                position=iu.position,
+            )
             for iu in item.item_units.all()
         )
         ScheduleRule.objects.bulk_create(
-            ScheduleRule(item=copy, phrase=r.phrase, kind=r.kind, params=r.params, position=r.position,
-                         changed_by_coordinator=r.changed_by_coordinator)
+            ScheduleRule(
+                item=copy,
+                phrase=r.phrase,
+                kind=r.kind,
+                params=r.params,
+                position=r.position,
+                changed_by_coordinator=r.changed_by_coordinator,
+            )
             for r in item.rules.all()
         )
     created = _generate(new)
-    audit_record(actor=actor, action="plan.copy", obj=new,
-                 summary=f"由“{plan.title}”复制到{year}年，生成台账任务 {created} 条",
-                 after={"from": plan.pk, "year": year})
+    audit_record(
+        actor=actor,
+        action="plan.copy",
+        obj=new,
+        summary=f"由“{plan.title}”复制到{year}年，生成台账任务 {created} 条",
+        after={"from": plan.pk, "year": year},
+    )
     return new

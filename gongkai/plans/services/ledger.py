@@ -24,7 +24,9 @@ def _require_calendar(calendar: WorkdayCalendar, year: int) -> None:
         raise CalendarNotCovered(year)
 
 
-def _planned_periods(rules: list[ScheduleRule], year: int, calendar) -> list[tuple[int | None, Period]]:
+def _planned_periods(
+    rules: list[ScheduleRule], year: int, calendar
+) -> list[tuple[int | None, Period]]:
     planned: list[tuple[int | None, Period]] = []
     for rule in rules:
         for period in periods(rule.kind, rule.params, year, calendar):
@@ -35,8 +37,19 @@ def _planned_periods(rules: list[ScheduleRule], year: int, calendar) -> list[tup
 
 
 _TASK_COLUMNS = (
-    "item_id", "unit_id", "rule_id", "period_start", "period_end", "period_label", "due_date",
-    "status", "progress", "event_note", "version", "created_at", "updated_at",
+    "item_id",
+    "unit_id",
+    "rule_id",
+    "period_start",
+    "period_end",
+    "period_label",
+    "due_date",
+    "status",
+    "progress",
+    "event_note",
+    "version",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -74,7 +87,9 @@ def _generate(plan: Plan, *, items: list[PlanItem] | None = None, calendar=None)
         rules_by_item.setdefault(rule.item_id, []).append(rule)
     units_by_item: dict[int, list[int]] = {}
     for item_id, unit_id in (
-        ItemUnit.objects.filter(item_id__in=item_ids).order_by("position").values_list("item_id", "unit_id")
+        ItemUnit.objects.filter(item_id__in=item_ids)
+        .order_by("position")
+        .values_list("item_id", "unit_id")
     ):
         units_by_item.setdefault(item_id, []).append(unit_id)
     existing = set(
@@ -99,10 +114,23 @@ def _generate(plan: Plan, *, items: list[PlanItem] | None = None, calendar=None)
             for unit_id in units_by_item.get(item.pk, []):
                 if (item.pk, unit_id, rule_id, period.start, period.end) in existing:
                     continue
-                rows.append((
-                    item.pk, unit_id, rule_id, day(period.start), day(period.end), period.label,
-                    day(period.due), status, "", "", 0, now, now,
-                ))
+                rows.append(
+                    (
+                        item.pk,
+                        unit_id,
+                        rule_id,
+                        day(period.start),
+                        day(period.end),
+                        period.label,
+                        day(period.due),
+                        status,
+                        "",
+                        "",
+                        0,
+                        now,
+                        now,
+                    )
+                )
     _insert_tasks(rows)
     return len(rows)
 
@@ -113,7 +141,10 @@ def ledger_generate(*, actor, plan: Plan) -> int:
     check_perm(actor, Action.COORDINATE)
     created = _generate(plan)
     audit_record(
-        actor=actor, action="plan.ledger_generate", obj=plan, summary=f"生成台账任务 {created} 条",
+        actor=actor,
+        action="plan.ledger_generate",
+        obj=plan,
+        summary=f"生成台账任务 {created} 条",
         after={"created": created},
     )
     return created
@@ -122,8 +153,9 @@ def ledger_generate(*, actor, plan: Plan) -> int:
 def _untouched_tasks(rule_or_item_filter) -> list[int]:
     """Tasks nobody has worked on yet: still 未开始 and without any history."""
     return list(
-        Task.objects.filter(**rule_or_item_filter, status=TaskStatus.NOT_STARTED, entries__isnull=True)
-        .values_list("pk", flat=True)
+        Task.objects.filter(
+            **rule_or_item_filter, status=TaskStatus.NOT_STARTED, entries__isnull=True
+        ).values_list("pk", flat=True)
     )
 
 
@@ -146,25 +178,41 @@ def rule_update(*, actor, rule: ScheduleRule, kind: str, params: dict) -> Schedu
     rule.save()
     removed, created = _regenerate_item(rule.item)
     audit_record(
-        actor=actor, action="plan.rule_update", obj=rule.item, unit=None,
+        actor=actor,
+        action="plan.rule_update",
+        obj=rule.item,
+        unit=None,
         summary=f"调整时限规则：{rule.describe()}（删除未开始任务 {removed} 条，新建 {created} 条）",
-        before=before, after=rule.as_dict(),
+        before=before,
+        after=rule.as_dict(),
     )
     return rule
 
 
 @transaction.atomic
-def rule_create(*, actor, item: PlanItem, kind: str, params: dict, phrase: str = "") -> ScheduleRule:
+def rule_create(
+    *, actor, item: PlanItem, kind: str, params: dict, phrase: str = ""
+) -> ScheduleRule:
     check_perm(actor, Action.COORDINATE)
     kind, params = clean_rule({"kind": kind, **params})
-    position = (item.rules.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    position = (
+        item.rules.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
     rule = ScheduleRule.objects.create(
-        item=item, kind=kind, params=params, phrase=phrase, position=position, changed_by_coordinator=True
+        item=item,
+        kind=kind,
+        params=params,
+        phrase=phrase,
+        position=position,
+        changed_by_coordinator=True,
     )
     _removed, created = _regenerate_item(item)
     audit_record(
-        actor=actor, action="plan.rule_create", obj=item,
-        summary=f"新增时限规则：{rule.describe()}（新建任务 {created} 条）", after=rule.as_dict(),
+        actor=actor,
+        action="plan.rule_create",
+        obj=item,
+        summary=f"新增时限规则：{rule.describe()}（新建任务 {created} 条）",
+        after=rule.as_dict(),
     )
     return rule
 
@@ -179,7 +227,11 @@ def rule_delete(*, actor, rule: ScheduleRule) -> None:
     rule.delete()
     removed, created = _regenerate_item(item)
     audit_record(
-        actor=actor, action="plan.rule_delete", obj=item, summary="删除时限规则", before=before,
+        actor=actor,
+        action="plan.rule_delete",
+        obj=item,
+        summary="删除时限规则",
+        before=before,
         after={"removed_tasks": len(untouched) + removed, "created_tasks": created},
     )
 
@@ -199,18 +251,34 @@ def task_create_for_event(
     if not note:
         raise ValidationFailed("请说明发生的事件，例如废止的文件名称")
     period = event_period(rule.params, event_date, get_calendar())
-    if Task.objects.filter(item=rule.item_id, unit=unit, rule=rule, period_start=event_date).exists():
+    if Task.objects.filter(
+        item=rule.item_id, unit=unit, rule=rule, period_start=event_date
+    ).exists():
         raise ValidationFailed("该日期的事件已登记")
     task = Task.objects.create(
-        item_id=rule.item_id, unit=unit, rule=rule, period_start=period.start, period_end=period.end,
-        period_label=period.label, due_date=period.due, event_date=event_date, event_note=note[:300],
+        item_id=rule.item_id,
+        unit=unit,
+        rule=rule,
+        period_start=period.start,
+        period_end=period.end,
+        period_label=period.label,
+        due_date=period.due,
+        event_date=event_date,
+        event_note=note[:300],
     )
     TaskEntry.objects.create(
-        task=task, kind=TaskEntry.Kind.EVENT, text=note, actor=actor if getattr(actor, "pk", None) else None,
+        task=task,
+        kind=TaskEntry.Kind.EVENT,
+        text=note,
+        actor=actor if getattr(actor, "pk", None) else None,
         status_after=task.status,
     )
     audit_record(
-        actor=actor, action="task.event", obj=task, unit=unit,
-        summary=f"登记事件并生成任务，完成时限 {period.due.isoformat()}", after={"event_date": event_date.isoformat()},
+        actor=actor,
+        action="task.event",
+        obj=task,
+        unit=unit,
+        summary=f"登记事件并生成任务，完成时限 {period.due.isoformat()}",
+        after={"event_date": event_date.isoformat()},
     )
     return task

@@ -37,10 +37,17 @@ def _entry(task, kind, actor, text, before, files=(), links=()) -> TaskEntry:
     )
     for upload in files:
         attachment = TaskAttachment(
-            task=task, entry=entry, original_name=upload.name, content_type=upload.content_type,
-            size=upload.size, sha256=upload.sha256, uploaded_by=actor,
+            task=task,
+            entry=entry,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_by=actor,
         )
-        attachment.file.save(f"{upload.sha256[:16]}.{upload.kind}", ContentFile(upload.data), save=False)
+        attachment.file.save(
+            f"{upload.sha256[:16]}.{upload.kind}", ContentFile(upload.data), save=False
+        )
         attachment.save()
     for url, title in links:
         TaskLink.objects.create(task=task, entry=entry, url=url, title=title[:300])
@@ -70,8 +77,14 @@ def _save(task: Task, before: str, fields: list[str]) -> None:
 
 @transaction.atomic
 def task_report_progress(
-    *, actor, task: Task, text: str, files: list[CheckedUpload] = (), links=(),
-    expected_version: int | None = None, entry_kind: str = TaskEntry.Kind.PROGRESS,
+    *,
+    actor,
+    task: Task,
+    text: str,
+    files: list[CheckedUpload] = (),
+    links=(),
+    expected_version: int | None = None,
+    entry_kind: str = TaskEntry.Kind.PROGRESS,
 ) -> Task:
     """Report progress. `entry_kind` is PROGRESS for the form, IMPORT for the XLSX import."""
     task = _lock(task, expected_version)
@@ -88,14 +101,26 @@ def task_report_progress(
     _save(task, before, ["status", "progress"])
     _entry(task, entry_kind, actor, text, before, files, _clean_links(links))
     summary = "导入进展" if entry_kind == TaskEntry.Kind.IMPORT else "填报进展"
-    audit_record(actor=actor, action="task.progress", obj=task, unit=task.unit,
-                 summary=summary, before={"status": before}, after={"status": task.status})
+    audit_record(
+        actor=actor,
+        action="task.progress",
+        obj=task,
+        unit=task.unit,
+        summary=summary,
+        before={"status": before},
+        after={"status": task.status},
+    )
     return task
 
 
 @transaction.atomic
 def task_submit(
-    *, actor, task: Task, text: str, files: list[CheckedUpload] = (), links=(),
+    *,
+    actor,
+    task: Task,
+    text: str,
+    files: list[CheckedUpload] = (),
+    links=(),
     expected_version: int | None = None,
 ) -> Task:
     task = _lock(task, expected_version)
@@ -114,13 +139,22 @@ def task_submit(
         task.progress = text
     _save(task, before, ["status", "submitted_at", "progress"])
     _entry(task, TaskEntry.Kind.SUBMIT, actor, text, before, files, links)
-    audit_record(actor=actor, action="task.submit", obj=task, unit=task.unit, summary="报送任务",
-                 before={"status": before}, after={"status": task.status})
+    audit_record(
+        actor=actor,
+        action="task.submit",
+        obj=task,
+        unit=task.unit,
+        summary="报送任务",
+        before={"status": before},
+        after={"status": task.status},
+    )
     return task
 
 
 @transaction.atomic
-def task_accept(*, actor, task: Task, comment: str = "", expected_version: int | None = None) -> Task:
+def task_accept(
+    *, actor, task: Task, comment: str = "", expected_version: int | None = None
+) -> Task:
     task = _lock(task, expected_version)
     check_perm(actor, Action.COORDINATE, task.unit)
     if task.status != TaskStatus.SUBMITTED:
@@ -130,8 +164,15 @@ def task_accept(*, actor, task: Task, comment: str = "", expected_version: int |
     task.completed_at = timezone.now()
     _save(task, before, ["status", "completed_at"])
     _entry(task, TaskEntry.Kind.ACCEPT, actor, (comment or "").strip()[:MAX_TEXT], before)
-    audit_record(actor=actor, action="task.accept", obj=task, unit=task.unit, summary="验收通过",
-                 before={"status": before}, after={"status": task.status})
+    audit_record(
+        actor=actor,
+        action="task.accept",
+        obj=task,
+        unit=task.unit,
+        summary="验收通过",
+        before={"status": before},
+        after={"status": task.status},
+    )
     _notify_unit(task, f"任务已验收：{task.item.title[:40]}", comment)
     return task
 
@@ -150,8 +191,15 @@ def task_return(*, actor, task: Task, reason: str, expected_version: int | None 
     task.submitted_at = None
     _save(task, before, ["status", "submitted_at"])
     _entry(task, TaskEntry.Kind.RETURN, actor, reason, before)
-    audit_record(actor=actor, action="task.return", obj=task, unit=task.unit, summary=f"退回：{reason[:100]}",
-                 before={"status": before}, after={"status": task.status})
+    audit_record(
+        actor=actor,
+        action="task.return",
+        obj=task,
+        unit=task.unit,
+        summary=f"退回：{reason[:100]}",
+        before={"status": before},
+        after={"status": task.status},
+    )
     _notify_unit(task, f"任务被退回：{task.item.title[:40]}", reason)
     return task
 
@@ -162,13 +210,21 @@ def task_attach_link(*, actor, task: Task, url: str, title: str = "") -> TaskLin
     column (the catalog calls this)."""
     task = _lock(task, None)
     check_perm(actor, Action.SUBMIT, task.unit)
-    (url, title), = _clean_links([(url, title)])
+    ((url, title),) = _clean_links([(url, title)])
     entry = _entry(task, TaskEntry.Kind.EVIDENCE, actor, title, task.status, (), [(url, title)])
-    audit_record(actor=actor, action="task.evidence", obj=task, unit=task.unit, summary=f"关联公开信息：{title[:80]}")
+    audit_record(
+        actor=actor,
+        action="task.evidence",
+        obj=task,
+        unit=task.unit,
+        summary=f"关联公开信息：{title[:80]}",
+    )
     return entry.links.get()
 
 
 def _notify_unit(task: Task, title: str, body: str) -> None:
     from gongkai.core.notifications import notify_unit_staff
 
-    notify_unit_staff(unit=task.unit, title=title, body=body, url=f"/workbench/plans/tasks/{task.pk}/")
+    notify_unit_staff(
+        unit=task.unit, title=title, body=body, url=f"/workbench/plans/tasks/{task.pk}/"
+    )

@@ -35,5 +35,7 @@ def item_with(*, plan=None, units=(), rules=(), **kwargs) -> PlanItem:
     for n, rule in enumerate(rules):
         rule = dict(rule)
         kind = rule.pop("kind")
-        ScheduleRule.objects.create(item=item, kind=kind, params=rule, phrase=rule.pop("phrase", ""), position=n)
+        ScheduleRule.objects.create(
+            item=item, kind=kind, params=rule, phrase=rule.pop("phrase", ""), position=n
+        )
     return item

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_generate_creates_tasks_per_item_unit_period(coordinator):
     plan = PlanFactory(year=2026)
     a, b = UnitFactory(), UnitFactory()
-    item_with(plan=plan, units=[(a, ItemUnit.Role.LEAD), (b, ItemUnit.Role.COOPERATING)],
-              rules=[{"kind": "monthly", "day": 25}])
+    item_with(
+        plan=plan,
+        units=[(a, ItemUnit.Role.LEAD), (b, ItemUnit.Role.COOPERATING)],
+        rules=[{"kind": "monthly", "day": 25}],
+    )
     item_with(plan=plan, units=[a], rules=[])  # no phrase: done within the year
     created = services.ledger_generate(actor=coordinator, plan=plan)
     assert created == 12 * 2 + 1
@@ -55,17 +58,27 @@ def test_rule_update_regenerates_untouched_tasks_only(coordinator, liaison_a, un
 
 def test_event_rule_creates_task_when_event_recorded(coordinator, liaison_a, unit_a):
     plan = PlanFactory()
-    item = item_with(plan=plan, units=[unit_a], rules=[{"kind": "event", "workdays": 10, "event": "abolition"}])
+    item = item_with(
+        plan=plan, units=[unit_a], rules=[{"kind": "event", "workdays": 10, "event": "abolition"}]
+    )
     services.ledger_generate(actor=coordinator, plan=plan)
     assert not Task.objects.exists()
     task = services.task_create_for_event(
-        actor=liaison_a, rule=item.rules.get(), unit=unit_a, event_date=dt.date(2026, 9, 28),
+        actor=liaison_a,
+        rule=item.rules.get(),
+        unit=unit_a,
+        event_date=dt.date(2026, 9, 28),
         note="《某某管理办法》废止",
     )
     assert task.due_date == dt.date(2026, 10, 16)
     with pytest.raises(ValidationFailed):
-        services.task_create_for_event(actor=liaison_a, rule=item.rules.get(), unit=unit_a,
-                                       event_date=dt.date(2026, 9, 28), note="重复")
+        services.task_create_for_event(
+            actor=liaison_a,
+            rule=item.rules.get(),
+            unit=unit_a,
+            event_date=dt.date(2026, 9, 28),
+            note="重复",
+        )
 
 
 def test_copy_plan_to_new_year(coordinator, unit_a):

@@ -41,9 +41,15 @@ def test_once_quarterly_half_yearly_yearly():
     (year_end,) = periods("once", {"month": 12, "day": "end"}, 2026, CAL)
     assert year_end.due == D(2026, 12, 31)
     assert [p.due for p in periods("quarterly", {}, 2026, CAL)] == [
-        D(2026, 3, 31), D(2026, 6, 30), D(2026, 9, 30), D(2026, 12, 31)
+        D(2026, 3, 31),
+        D(2026, 6, 30),
+        D(2026, 9, 30),
+        D(2026, 12, 31),
     ]
-    assert [p.label for p in periods("half_yearly", {}, 2026, CAL)] == ["2026年上半年", "2026年下半年"]
+    assert [p.label for p in periods("half_yearly", {}, 2026, CAL)] == [
+        "2026年上半年",
+        "2026年下半年",
+    ]
     (yearly,) = periods("yearly", {}, 2026, CAL)
     assert yearly.due == D(2026, 12, 31)
 
@@ -77,9 +83,14 @@ def test_clean_rule_rejects_bad_input():
 
 
 RULES = st.one_of(
-    st.builds(lambda d: {"kind": "monthly", "day": d}, st.one_of(st.integers(1, 31), st.just("end"))),
-    st.builds(lambda m, d: {"kind": "once", "month": m, "day": d}, st.integers(1, 12),
-              st.one_of(st.integers(1, 31), st.just("end"))),
+    st.builds(
+        lambda d: {"kind": "monthly", "day": d}, st.one_of(st.integers(1, 31), st.just("end"))
+    ),
+    st.builds(
+        lambda m, d: {"kind": "once", "month": m, "day": d},
+        st.integers(1, 12),
+        st.one_of(st.integers(1, 31), st.just("end")),
+    ),
     st.builds(lambda m: {"kind": "yearly", "month": m}, st.integers(1, 12)),
     st.just({"kind": "quarterly"}),
     st.just({"kind": "half_yearly"}),

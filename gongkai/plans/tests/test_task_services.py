@@ -31,8 +31,13 @@ def test_full_cycle(task, liaison_a, coordinator):
     services.task_report_progress(actor=liaison_a, task=task, text="已完成初稿")
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS
-    services.task_submit(actor=liaison_a, task=task, text="已在门户网站公开", files=[pdf_upload()],
-                         links=["https://www.example.gov.cn/xxgk/1.html"])
+    services.task_submit(
+        actor=liaison_a,
+        task=task,
+        text="已在门户网站公开",
+        files=[pdf_upload()],
+        links=["https://www.example.gov.cn/xxgk/1.html"],
+    )
     task.refresh_from_db()
     assert task.status == TaskStatus.SUBMITTED and task.submitted_at
     assert task.attachments.get().original_name == "佐证.pdf"
@@ -48,7 +53,9 @@ def test_full_cycle(task, liaison_a, coordinator):
     assert task.status == TaskStatus.COMPLETED
     kinds = list(task.entries.values_list("kind", flat=True))
     assert kinds == ["progress", "submit", "return", "submit", "accept"]
-    assert AuditEvent.objects.filter(action__startswith="task.", object_id=str(task.pk)).count() == 5
+    assert (
+        AuditEvent.objects.filter(action__startswith="task.", object_id=str(task.pk)).count() == 5
+    )
 
 
 def test_other_unit_cannot_touch(task, liaison_b, reviewer_a):
@@ -67,9 +74,13 @@ def test_liaison_cannot_accept_own(task, liaison_a):
 
 def test_stale_version_is_refused(task, liaison_a):
     version = task.version
-    services.task_report_progress(actor=liaison_a, task=task, text="第一次", expected_version=version)
+    services.task_report_progress(
+        actor=liaison_a, task=task, text="第一次", expected_version=version
+    )
     with pytest.raises(ValidationFailed, match="已被他人更新"):
-        services.task_report_progress(actor=liaison_a, task=task, text="第二次", expected_version=version)
+        services.task_report_progress(
+            actor=liaison_a, task=task, text="第二次", expected_version=version
+        )
 
 
 def test_submit_needs_evidence_and_open_status(task, liaison_a, coordinator):
@@ -79,7 +90,9 @@ def test_submit_needs_evidence_and_open_status(task, liaison_a, coordinator):
     with pytest.raises(ValidationFailed):
         services.task_submit(actor=liaison_a, task=task, text="再次")
     with pytest.raises(ValidationFailed):
-        services.task_return(actor=coordinator, task=Task.objects.get(pk=task.pk), reason="x") and None
+        services.task_return(
+            actor=coordinator, task=Task.objects.get(pk=task.pk), reason="x"
+        ) and None
         services.task_return(actor=coordinator, task=task, reason="x")
 
 
@@ -94,7 +107,9 @@ def test_attachment_type_sniffed_not_trusted():
 
 def test_bad_link_refused(task, liaison_a):
     with pytest.raises(ValidationFailed, match="链接格式不正确"):
-        services.task_report_progress(actor=liaison_a, task=task, text="x", links=["javascript:alert(1)"])
+        services.task_report_progress(
+            actor=liaison_a, task=task, text="x", links=["javascript:alert(1)"]
+        )
     assert not TaskEntry.objects.exists()
 
 

@@ -60,7 +60,11 @@ def unit_edit(request, unit_id: int):
     if not full:
         check_perm(request.user, Action.EDIT, unit)
     form_class = UnitForm if full else UnitContactForm
-    kwargs = {"parent_queryset": selectors.unit_list(user=request.user).exclude(pk=unit.pk)} if full else {}
+    kwargs = (
+        {"parent_queryset": selectors.unit_list(user=request.user).exclude(pk=unit.pk)}
+        if full
+        else {}
+    )
     form = form_class(request.POST or None, initial=_unit_initial(unit), **kwargs)
     if request.method == "POST" and form.is_valid():
         try:

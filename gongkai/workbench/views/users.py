@@ -57,7 +57,10 @@ def user_detail(request, user_id: int):
     )
     if request.method == "POST":
         form, action = {
-            "edit": (edit_form, lambda d: services.user_update(actor=request.user, user=target, **d)),
+            "edit": (
+                edit_form,
+                lambda d: services.user_update(actor=request.user, user=target, **d),
+            ),
             "role": (
                 role_form,
                 lambda d: services.membership_grant(
