@@ -18,7 +18,8 @@ class Command(BaseCommand):
         units, accounts = demo_load(reset_passwords=reset_passwords)
         console.print(f"[green]演示单位：{len(units)} 个[/green]")
         table = Table(title="演示账号", show_lines=False)
-        for column in ("登录名", "姓名", "角色", "单位"):
+        table.add_column("登录名", no_wrap=True)
+        for column in ("姓名", "角色", "单位"):
             table.add_column(column)
         table.add_column("密码", no_wrap=True)
         shown = False
