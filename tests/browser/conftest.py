@@ -24,6 +24,8 @@ CHROMIUM_FLAGS = [
 
 
 def chromium_path() -> str | None:
+    if os.environ.get("GONGKAI_CHROMIUM") == "none":  # force the no-browser path
+        return None
     for candidate in (
         os.environ.get("GONGKAI_CHROMIUM"),
         "/usr/bin/chromium",
