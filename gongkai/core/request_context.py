@@ -26,5 +26,10 @@ def client_ip(ip: str | None):
 
 
 def ip_from_request(request) -> str | None:
-    # Behind a proxy the operator sets HTTP_X_REAL_IP in nginx; we trust REMOTE_ADDR otherwise.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    """The client address: REMOTE_ADDR, or X-Real-IP only when the operator says a proxy they
+    control sets it (settings.TRUST_X_REAL_IP), since a client can send any header."""
+    from django.conf import settings
+
+    if getattr(settings, "TRUST_X_REAL_IP", False) and request.META.get("HTTP_X_REAL_IP"):
+        return request.META["HTTP_X_REAL_IP"]
+    return request.META.get("REMOTE_ADDR") or None

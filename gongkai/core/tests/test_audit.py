@@ -48,3 +48,13 @@ def test_audit_records_ip(coordinator):
     with client_ip("10.1.2.3"):
         services.unit_create(actor=coordinator, name="地址局")
     assert AuditEvent.objects.get(action="unit.create").ip_address == "10.1.2.3"
+
+
+def test_x_real_ip_only_trusted_when_configured(rf, settings):
+    from gongkai.core.request_context import ip_from_request
+
+    request = rf.get("/", HTTP_X_REAL_IP="203.0.113.9", REMOTE_ADDR="127.0.0.1")
+    settings.TRUST_X_REAL_IP = False
+    assert ip_from_request(request) == "127.0.0.1"
+    settings.TRUST_X_REAL_IP = True
+    assert ip_from_request(request) == "203.0.113.9"
