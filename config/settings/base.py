@@ -74,6 +74,7 @@ LOCAL_APPS = [
     "gongkai.core",
     "gongkai.orgs",
     "gongkai.plans",
+    "gongkai.catalog",
     "gongkai.workbench",
     "gongkai.portal",
 ]
