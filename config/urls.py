@@ -6,6 +6,8 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("accounts/", include("gongkai.orgs.urls_accounts")),
     path("workbench/plans/", include("gongkai.plans.urls")),
+    path("workbench/foi/", include("gongkai.foi.urls_staff")),
+    path("ysqgk/", include("gongkai.foi.urls_public")),
     path("workbench/catalog/", include("gongkai.catalog.urls_staff")),
     path("workbench/notifications/", include("gongkai.core.urls_notifications")),
     path("workbench/", include("gongkai.workbench.urls")),

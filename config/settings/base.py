@@ -75,6 +75,7 @@ LOCAL_APPS = [
     "gongkai.orgs",
     "gongkai.plans",
     "gongkai.catalog",
+    "gongkai.foi",
     "gongkai.workbench",
     "gongkai.portal",
 ]
