@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("gongkai.orgs.urls_accounts")),
     path("workbench/plans/", include("gongkai.plans.urls")),
     path("workbench/foi/", include("gongkai.foi.urls_staff")),
+    path("captcha/", include("captcha.urls")),
     path("ysqgk/", include("gongkai.foi.urls_public")),
     path("workbench/catalog/", include("gongkai.catalog.urls_staff")),
     path("workbench/notifications/", include("gongkai.core.urls_notifications")),

@@ -69,6 +69,7 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "simple_history",
     "huey.contrib.djhuey",
+    "captcha",
 ]
 LOCAL_APPS = [
     "gongkai.core",
@@ -260,6 +261,14 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 GONGKAI_BASE_URL = os.environ.get("GONGKAI_BASE_URL", "http://127.0.0.1:8000")
+
+# Applications for disclosure (依申请公开)
+FOI_ENCRYPTION_KEY = os.environ.get("FOI_ENCRYPTION_KEY", "")
+FOI_HASH_KEY = os.environ.get("FOI_HASH_KEY", "")
+FOI_REMIND_BEFORE_WORKDAYS = int(os.environ.get("FOI_REMIND_BEFORE_WORKDAYS", "5"))
+FOI_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("FOI_ESCALATE_AFTER_WORKDAYS", "3"))
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LENGTH = 5
 
 SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "高新区政务公开")
 SITE_OWNER = os.environ.get("GONGKAI_SITE_OWNER", "高新区党政办公室")

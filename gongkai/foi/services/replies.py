@@ -1,0 +1,416 @@
+"""Replies (答复): draft → review by the unit's 审核人 → reply → delivery; letter templates.
+
+API:
+
+    reply_draft(*, actor, app, result, reasons="", published_location=None, materials=(),
+                repeat_of=None) -> Letter
+        The unit's EDIT. A draft letter from the result's template, a REPLY_DRAFTED event and
+        status 答复待审核 (transitions "draft_reply"). `materials` are `CheckedUpload`s (saved as
+        released materials, i.e. provided to the applicant) or existing `Material`s of the
+        application (marked released). 部分公开 needs at least one released material (the
+        document with the withheld parts removed). After a return, drafting again rewrites the
+        returned draft letter instead of adding a new one.
+    reply_approve(*, actor, letter) -> Letter
+        The unit's APPROVE (单位审核人) or the 公开办 (COORDINATE). Approval releases the letter:
+        its date is the reply date. Sets the result (annual-report row), `replied_at`, status
+        已答复, writes the DOCX and PDF files, REPLY_APPROVED + REPLIED events; the clock stops.
+    reply_return(*, actor, letter, reason) -> Letter
+        Same permission; back to 办理中 with a REPLY_RETURNED event; the draft stays for editing.
+    reply_deliver(*, actor, app, method, date, letter=None) -> Letter
+        The unit's EDIT. Records how and when an approved letter reached the applicant
+        (DELIVERED event; letter status 已送达). Does not change the reply date.
+    notice_letter_issue(*, actor, app, kind, result=None, reasons="", fee=None) -> Letter
+        An issued (approved) notice letter, e.g. the fee notice or the termination notice;
+        call inside the caller's transaction.
+    letter_template_update(*, actor, kind, title, body) -> LetterTemplate
+        Action.MANAGE_USERS holders or the 公开办 (COORDINATE); refused when the rendered text
+        no longer states the remedies (行政复议 60日, 行政诉讼 6个月).
+
+A replied application cannot be replied again: the transitions refuse "draft_reply" after 已答复.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.core.audit import audit_record
+from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.uploads import CheckedUpload
+from gongkai.orgs.permissions import Action, check_perm, has_perm
+
+from .. import letters
+from ..models import Application, Delivery, Event, Letter, LetterTemplate, Material
+from ..results import RESULT_BY_KEY, Result
+from ..transitions import check_transition
+from .common import application_lock, application_refresh_due, bump, event_record
+
+MATERIAL_KINDS = frozenset({"pdf", "docx", "xlsx", "doc", "xls", "png", "jpeg", "gif", "txt"})
+REPLY_MATERIAL_PURPOSE = "reply"
+#: Results whose letter must give reasons (Arts. 36(3), 37 and the other refusals).
+REASONS_REQUIRED_GROUPS = frozenset({"partial", "deny", "reject", "other"})
+
+
+def can_approve(user, app: Application) -> bool:
+    return has_perm(user, Action.APPROVE, app.unit_id) or has_perm(user, Action.COORDINATE)
+
+
+def _check_approver(actor, app: Application) -> None:
+    if not can_approve(actor, app):
+        raise PermissionDenied("只有本单位的审核人或公开办可以审核答复")
+
+
+def _require_unit(app: Application) -> None:
+    if not app.unit_id:
+        raise ValidationFailed("该申请尚未分办到办理单位")
+
+
+def _result(key: str) -> Result:
+    result = RESULT_BY_KEY.get(key or "")
+    if result is None:
+        raise ValidationFailed("请选择答复类型")
+    return result
+
+
+def _save_material(app: Application, actor, upload: CheckedUpload) -> Material:
+    if upload.kind not in MATERIAL_KINDS:
+        raise ValidationFailed(f"文件“{upload.name}”的类型不被接受")
+    material = Material(
+        application=app,
+        purpose=REPLY_MATERIAL_PURPOSE,
+        original_name=upload.name,
+        kind=upload.kind,
+        size=upload.size,
+        sha256=upload.sha256,
+        released=True,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    material.file.save(f"{upload.sha256[:24]}.{upload.kind}", ContentFile(upload.data), save=False)
+    material.save()
+    return material
+
+
+def released_materials(app: Application):
+    return app.materials.filter(released=True)
+
+
+def _draft_event(letter: Letter) -> Event | None:
+    for event in letter.application.events.filter(kind=Event.Kind.REPLY_DRAFTED).order_by(
+        "-created_at", "-pk"
+    ):
+        if (event.data or {}).get("letter") == letter.pk:
+            return event
+    return None
+
+
+def letter_result(letter: Letter) -> Result | None:
+    """The result a reply letter was drafted for."""
+    event = _draft_event(letter)
+    key = (event.data or {}).get("result") if event else None
+    return RESULT_BY_KEY.get(key or "")
+
+
+def pending_letter(app: Application) -> Letter | None:
+    """The reply letter in draft (awaiting review, or returned for editing)."""
+    return (
+        app.letters.filter(status=Letter.Status.DRAFT, kind__startswith="reply.")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def reply_draft(
+    *,
+    actor,
+    app: Application,
+    result: str,
+    reasons: str = "",
+    published_location: str | None = None,
+    materials=(),
+    repeat_of: Application | None = None,
+) -> Letter:
+    app = application_lock(app.pk)
+    _require_unit(app)
+    check_perm(actor, Action.EDIT, app.unit_id)
+    new_status = check_transition(app, "draft_reply")
+    res = _result(result)
+    if not res.by_reply:
+        raise ValidationFailed(f"“{res.label}”由补正或缴费流程自动办结，不能作为答复类型")
+    reasons = (reasons or "").strip()
+    location = (published_location or "").strip()
+    if res.group in REASONS_REQUIRED_GROUPS and not reasons:
+        raise ValidationFailed("该答复类型须说明理由")
+    if repeat_of is not None and (repeat_of.pk == app.pk or res.key != "reject.repeat"):
+        raise ValidationFailed("只有“重复申请”可以关联此前的申请")
+
+    for item in materials or ():
+        if isinstance(item, Material):
+            if item.application_id != app.pk:
+                raise ValidationFailed("材料不属于该申请")
+            if not item.released:
+                item.released = True
+                item.save(update_fields=["released"])
+        else:
+            _save_material(app, actor, item)
+    released = list(released_materials(app))
+    if res.needs_released_material and not released:
+        raise ValidationFailed("部分公开须上传区分处理后（删除不予公开内容）提供给申请人的材料")
+
+    context = letters.letter_context(
+        app,
+        result=res,
+        reasons=reasons,
+        published_location=location,
+        materials=[m.original_name for m in released]
+        if res.group in ("disclose", "partial")
+        else [],
+    )
+    title, body = letters.render_letter(res.letter_kind, context)
+    letter = pending_letter(app)
+    if letter is None:
+        letter = Letter.objects.create(
+            application=app,
+            kind=res.letter_kind,
+            title=title,
+            body=body,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+    else:
+        letter.kind, letter.title, letter.body = res.letter_kind, title, body
+        letter.save(update_fields=["kind", "title", "body"])
+    event_record(
+        app,
+        kind=Event.Kind.REPLY_DRAFTED,
+        date=timezone.localdate(),
+        actor=actor,
+        public=False,
+        data={
+            "letter": letter.pk,
+            "result": res.key,
+            "reasons": reasons,
+            "published_location": location,
+            "repeat_of": repeat_of.pk if repeat_of else None,
+            "materials": [m.pk for m in released],
+        },
+    )
+    app.status = new_status
+    bump(app, "status")
+    audit_record(
+        actor=actor,
+        action="foi.reply_draft",
+        obj=app,
+        unit=app.unit,
+        summary=f"拟定答复：{res.label}",
+        after={"result": res.key, "letter": letter.pk},
+    )
+    return letter
+
+
+def _write_files(letter: Letter) -> None:
+    stem = f"{letter.application.tracking_code}-{letter.pk}"
+    letter.docx.save(f"{stem}.docx", ContentFile(letters.letter_docx(letter)), save=False)
+    letter.pdf.save(f"{stem}.pdf", ContentFile(letters.letter_pdf(letter)), save=False)
+
+
+@transaction.atomic
+def reply_approve(*, actor, letter: Letter) -> Letter:
+    app = application_lock(letter.application_id)
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    letter.application = app
+    _check_approver(actor, app)
+    if letter.status != Letter.Status.DRAFT or not letter.kind.startswith("reply."):
+        raise ValidationFailed("该答复书不是待审核状态")
+    check_transition(app, "approve_reply")
+    event = _draft_event(letter)
+    res = RESULT_BY_KEY.get((event.data or {}).get("result", "")) if event else None
+    if res is None:
+        raise ValidationFailed("找不到该答复书的答复类型，请重新拟定")
+    if res.needs_released_material and not released_materials(app).exists():
+        raise ValidationFailed("部分公开须上传区分处理后提供给申请人的材料")
+    now = timezone.now()
+    today = timezone.localdate(now)
+
+    letter.status = Letter.Status.APPROVED
+    letter.approved_by = actor if getattr(actor, "pk", None) else None
+    letter.approved_at = now
+    _write_files(letter)
+    letter.save(update_fields=["status", "approved_by", "approved_at", "docx", "pdf"])
+
+    event_record(
+        app,
+        kind=Event.Kind.REPLY_APPROVED,
+        date=today,
+        actor=actor,
+        public=False,
+        data={"letter": letter.pk},
+    )
+    app.status = check_transition(app, "reply")
+    app.result = res.key
+    app.replied_at = now
+    fields = ["status", "result", "replied_at"]
+    repeat_of = (event.data or {}).get("repeat_of")
+    if repeat_of:
+        app.repeat_of_id = repeat_of
+        fields.append("repeat_of")
+    event_record(
+        app,
+        kind=Event.Kind.REPLIED,
+        date=today,
+        actor=actor,
+        data={"letter": letter.pk, "result": res.key},
+    )
+    bump(app, *fields)
+    application_refresh_due(app)
+    audit_record(
+        actor=actor,
+        action="foi.reply_approve",
+        obj=app,
+        unit=app.unit,
+        summary=f"审核通过并答复：{res.label}",
+        after={"result": res.key, "letter": letter.pk},
+    )
+    return letter
+
+
+@transaction.atomic
+def reply_return(*, actor, letter: Letter, reason: str) -> Letter:
+    app = application_lock(letter.application_id)
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    _check_approver(actor, app)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("退回时须填写理由")
+    if letter.status != Letter.Status.DRAFT or not letter.kind.startswith("reply."):
+        raise ValidationFailed("该答复书不是待审核状态")
+    app.status = check_transition(app, "return_reply")
+    event_record(
+        app,
+        kind=Event.Kind.REPLY_RETURNED,
+        date=timezone.localdate(),
+        actor=actor,
+        public=False,
+        data={"letter": letter.pk, "reason": reason},
+    )
+    bump(app, "status")
+    audit_record(
+        actor=actor,
+        action="foi.reply_return",
+        obj=app,
+        unit=app.unit,
+        summary=f"退回答复：{reason[:100]}",
+    )
+    return letter
+
+
+@transaction.atomic
+def reply_deliver(
+    *, actor, app: Application, method: str, date: dt.date, letter: Letter | None = None
+) -> Letter:
+    app = application_lock(app.pk)
+    _require_unit(app)
+    check_perm(actor, Action.EDIT, app.unit_id)
+    check_transition(app, "deliver")
+    if method not in Delivery.values:
+        raise ValidationFailed("请选择送达方式")
+    if letter is None:
+        letter = (
+            app.letters.filter(status=Letter.Status.APPROVED)
+            .order_by("-approved_at", "-pk")
+            .first()
+        )
+        if letter is None:
+            raise ValidationFailed("没有待送达的文书")
+    else:
+        letter = Letter.objects.select_for_update().get(pk=letter.pk, application=app)
+        if letter.status != Letter.Status.APPROVED:
+            raise ValidationFailed("只有已审核、尚未登记送达的文书可以登记送达")
+    if date is None:
+        raise ValidationFailed("请填写送达日期")
+    issued = letters.letter_date(letter)
+    if date < issued:
+        raise ValidationFailed(f"送达日期不能早于文书日期（{letters.fmt(issued)}）")
+    if date > timezone.localdate():
+        raise ValidationFailed("送达日期不能晚于今天")
+    letter.status = Letter.Status.RELEASED
+    letter.delivery_method = method
+    letter.delivered_on = date
+    letter.save(update_fields=["status", "delivery_method", "delivered_on"])
+    event_record(
+        app,
+        kind=Event.Kind.DELIVERED,
+        date=date,
+        actor=actor,
+        data={"letter": letter.pk, "method": method},
+        note=f"{letter.title}：{Delivery(method).label}",
+    )
+    bump(app)
+    audit_record(
+        actor=actor,
+        action="foi.reply_deliver",
+        obj=app,
+        unit=app.unit,
+        summary=f"登记送达：{letter.title}（{Delivery(method).label}）",
+    )
+    return letter
+
+
+def notice_letter_issue(
+    *,
+    actor,
+    app: Application,
+    kind: str,
+    result: Result | str | None = None,
+    reasons: str = "",
+    fee: dict | None = None,
+) -> Letter:
+    """An issued notice letter (fee notice, termination notice) with its files. Call inside the
+    caller's transaction; the caller records the event and the audit."""
+    context = letters.letter_context(app, result=result, reasons=reasons, fee=fee)
+    title, body = letters.render_letter(kind, context)
+    now = timezone.now()
+    user = actor if getattr(actor, "pk", None) else None
+    letter = Letter.objects.create(
+        application=app,
+        kind=kind,
+        title=title,
+        body=body,
+        status=Letter.Status.APPROVED,
+        approved_by=user,
+        approved_at=now,
+        created_by=user,
+    )
+    letter.application = app
+    _write_files(letter)
+    letter.save(update_fields=["docx", "pdf"])
+    return letter
+
+
+def can_edit_templates(user) -> bool:
+    return has_perm(user, Action.MANAGE_USERS) or has_perm(user, Action.COORDINATE)
+
+
+@transaction.atomic
+def letter_template_update(*, actor, kind: str, title: str, body: str) -> LetterTemplate:
+    if not can_edit_templates(actor):
+        raise PermissionDenied("只有系统管理员或公开办可以修改文书模板")
+    title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip() + "\n"
+    letters.validate_template(kind, title, body)
+    template = letters.template_get(kind)
+    template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+    before = {"title": template.title, "body": template.body}
+    template.title, template.body = title, body
+    template.updated_by = actor if getattr(actor, "pk", None) else None
+    template.save(update_fields=["title", "body", "updated_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="foi.letter_template_update",
+        obj=template,
+        summary=f"修改文书模板：{letters.template_name(kind)}",
+        before=before,
+        after={"title": title, "body": body},
+    )
+    return template
