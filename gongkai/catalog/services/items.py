@@ -27,7 +27,7 @@ from ..models import Column, Item, ItemAttachment, ItemStatus, ItemVersion, Publ
 
 EDITABLE_FIELDS = (
     "title", "body", "summary", "publisher_name", "written_date", "doc_number", "subject",
-    "column", "interprets",
+    "column", "interprets", "related",
 )
 ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "png", "jpeg", "gif"})
 
@@ -70,6 +70,8 @@ def _clean(fields: dict) -> dict:
     interprets = out.get("interprets")
     if interprets is not None and interprets.column.kind != Column.Kind.POLICY:
         raise ValidationFailed("只能解读“政策文件”栏目中的信息")
+    if "related" in out:
+        out["related"] = list(dict.fromkeys(out["related"] or ()))
     written = out.get("written_date")
     if written and written > timezone.localdate():
         raise ValidationFailed("成文日期不能晚于今天")
@@ -83,9 +85,12 @@ def item_create(*, actor, unit: Unit, column: Column, title: str, **fields) -> I
     data.setdefault("publisher_name", unit.name)
     if not data["publisher_name"]:
         data["publisher_name"] = unit.name
+    related = data.pop("related", None)
     item = Item(unit=unit, created_by=actor, **data)
     item.index_number = next_index_number(unit=unit, year=timezone.localdate().year)
     item.save()
+    if related:
+        item.related.set([r for r in related if r.pk != item.pk])
     _entry(item, ReviewEntry.Kind.CREATE, actor)
     audit_record(actor=actor, action="item.create", obj=item, unit=unit, summary=f"新建信息：{item.title[:80]}",
                  after={"index_number": item.index_number, "column": column.pk})
@@ -107,13 +112,21 @@ def item_update(*, actor, item: Item, expected_version: int | None = None, **fie
     check_perm(actor, Action.EDIT, item.unit)
     _require_editable(item)
     data = _clean(fields)
+    related = data.pop("related", None)
     before = {k: str(getattr(item, k)) for k in data}
+    if related is not None:
+        before["related"] = sorted(item.related.values_list("pk", flat=True))
     for key, value in data.items():
         setattr(item, key, value)
     _save(item, list(data))
+    if related is not None:
+        item.related.set([r for r in related if r.pk != item.pk])
+    after = {k: str(getattr(item, k)) for k in data}
+    if related is not None:
+        after["related"] = sorted(item.related.values_list("pk", flat=True))
     _entry(item, ReviewEntry.Kind.EDIT, actor)
     audit_record(actor=actor, action="item.update", obj=item, unit=item.unit, summary="修改信息",
-                 before=before, after={k: str(getattr(item, k)) for k in data})
+                 before=before, after=after)
     return item
 
 

@@ -250,11 +250,21 @@ def task_create_for_event(
     note = (note or "").strip()
     if not note:
         raise ValidationFailed("请说明发生的事件，例如废止的文件名称")
-    period = event_period(rule.params, event_date, get_calendar())
     if Task.objects.filter(
         item=rule.item_id, unit=unit, rule=rule, period_start=event_date
     ).exists():
         raise ValidationFailed("该日期的事件已登记")
+    task = event_task_create(actor=actor, rule=rule, unit=unit, event_date=event_date, note=note)
+    return task
+
+
+def event_task_create(
+    *, actor, rule: ScheduleRule, unit: Unit, event_date: dt.date, note: str, extra: dict | None = None
+) -> Task:
+    """Create an event rule's task with its history entry and audit record. No permission check:
+    callers check first (task_create_for_event: SUBMIT on the unit; recording a document's
+    abolition: APPROVE on the publishing unit). Must run inside the caller's transaction."""
+    period = event_period(rule.params, event_date, get_calendar())
     task = Task.objects.create(
         item_id=rule.item_id,
         unit=unit,
@@ -279,6 +289,6 @@ def task_create_for_event(
         obj=task,
         unit=unit,
         summary=f"登记事件并生成任务，完成时限 {period.due.isoformat()}",
-        after={"event_date": event_date.isoformat()},
+        after={"event_date": event_date.isoformat(), **(extra or {})},
     )
     return task

@@ -228,3 +228,36 @@ def _notify_unit(task: Task, title: str, body: str) -> None:
     notify_unit_staff(
         unit=task.unit, title=title, body=body, url=f"/workbench/plans/tasks/{task.pk}/"
     )
+
+
+@transaction.atomic
+def task_submit_by_system(
+    *, task: Task, text: str, links=(), reason: str, on_behalf_of=None, extra: dict | None = None
+) -> bool:
+    """Submit `task` as the system (no acting user), e.g. when publishing a bound column's item
+    by someone without SUBMIT on the unit. The caller has checked its own permission; `reason`
+    says why (shown in the history and the audit record). Returns False when the task is no
+    longer open."""
+    task = _lock(task, None)
+    if task.status not in OPEN_STATUSES:
+        return False
+    links = _clean_links(links)
+    text = (text or "").strip()[:MAX_TEXT]
+    before = task.status
+    task.status = TaskStatus.SUBMITTED
+    task.submitted_at = timezone.now()
+    if text:
+        task.progress = text
+    _save(task, before, ["status", "submitted_at", "progress"])
+    who = f"（{on_behalf_of}）" if on_behalf_of is not None else ""
+    _entry(task, TaskEntry.Kind.SUBMIT, None, f"{reason}{who}：{text}", before, (), links)
+    audit_record(
+        actor=None,
+        action="task.submit",
+        obj=task,
+        unit=task.unit,
+        summary=f"{reason}：{text[:80]}",
+        before={"status": before},
+        after={"status": task.status, **(extra or {})},
+    )
+    return True

@@ -35,6 +35,7 @@ class Command(BaseCommand):
             )
         console.print(table)
         self._demo_plan(console)
+        self._demo_catalog(console)
         if shown:
             console.print(
                 "[bold yellow]请记下以上密码，它们不会再次显示。"
@@ -65,3 +66,29 @@ class Command(BaseCommand):
             f"待验收 {p.get('submitted', 0)} 条，进行中 {p.get('in_progress', 0)} 条，"
             f"已退回 {p.get('returned', 0)} 条，已逾期 {p.get('overdue', 0)} 条"
         )
+
+    def _demo_catalog(self, console):
+        """The demo column tree and sample items, published through the services
+        (gongkai.catalog.demo)."""
+        from gongkai.catalog.demo import demo_catalog_load
+        from gongkai.core.errors import ApplicationError
+
+        try:
+            result = demo_catalog_load()
+        except ApplicationError as exc:
+            console.print(f"[yellow]未载入演示目录：{exc.message}[/yellow]")
+            return
+        if not result.created:
+            console.print(f"演示目录已存在（新建栏目 {result.columns_created} 个）")
+            return
+        console.print(
+            f"[green]演示目录：新建栏目 {result.columns_created} 个，任务绑定 {result.bindings_created} 个，"
+            f"示例信息 {len(result.items)} 条（发布后自动报送任务 {result.tasks_submitted} 条）[/green]"
+        )
+        if result.marking_task is not None:
+            console.print(
+                f"废止文件标注任务：{result.marking_task.event_note}，"
+                f"完成时限 {result.marking_task.due_date:%Y-%m-%d}"
+            )
+        for warning in result.warnings:
+            console.print(f"[yellow]{warning}[/yellow]")

@@ -1,0 +1,66 @@
+"""Forms of the validity page and the task-binding page. They parse input only; the services
+decide. (BindingForm lives here too for now: see the module list in the catalog's docs.)"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Item, Validity
+from .services.validity import MAX_NOTE
+
+
+class ValidityForm(forms.Form):
+    validity = forms.ChoiceField(label=_("有效性"), choices=Validity.choices)
+    date = forms.DateField(
+        label=_("变更日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("修改、废止或失效的日期；废止或失效时，标注任务的完成时限按工作日从此日起算"),
+        error_messages={"invalid": _("日期格式不正确")},
+    )
+    replaced_by = forms.CharField(
+        label=_("修改或废止依据（索引号）"),
+        required=False,
+        max_length=80,
+        help_text=_("修改或废止本文件的已发布信息的索引号，可不填"),
+    )
+    note = forms.CharField(
+        label=_("有效性说明"),
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def initial_for(cls, item: Item) -> dict:
+        return {
+            "validity": item.validity or Validity.IN_FORCE,
+            "date": item.validity_date,
+            "replaced_by": item.replaced_by.index_number if item.replaced_by_id else "",
+            "note": item.validity_note,
+        }
+
+    def clean_replaced_by(self) -> Item | None:
+        value = (self.cleaned_data.get("replaced_by") or "").strip()
+        if not value:
+            return None
+        found = selectors.published_item_by_index(value)
+        if found is None:
+            raise forms.ValidationError(_("没有找到该索引号的已发布信息"))
+        return found
+
+
+class BindingForm(forms.Form):
+    plan_item = forms.ModelChoiceField(label=_("工作任务"), queryset=None, empty_label=None)
+    column = forms.ModelChoiceField(label=_("栏目"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, plan_items, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = plan_items
+        self.fields["column"].queryset = columns
+        self.fields["plan_item"].label_from_instance = lambda i: f"{i.path_label} {i.title}"[:80]
+        self.fields["column"].label_from_instance = lambda c: (
+            f"{c.parent.name} / {c.name}" if c.parent_id else c.name
+        )
