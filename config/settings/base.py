@@ -119,6 +119,7 @@ TEMPLATES = [
                 "gongkai.workbench.context_processors.workbench",
                 "gongkai.core.calendar_banner.admin_notices",
                 "gongkai.core.context_processors_notifications.unread_notifications",
+                "gongkai.portal.views.portal_context",
             ],
         },
     }
@@ -269,6 +270,26 @@ FOI_REMIND_BEFORE_WORKDAYS = int(os.environ.get("FOI_REMIND_BEFORE_WORKDAYS", "5
 FOI_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("FOI_ESCALATE_AFTER_WORKDAYS", "3"))
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LENGTH = 5
+
+# The disclosure office as shown in the 公开指南 (portal and applications) — set per installation.
+GONGKAI_GUIDE = {
+    "office": os.environ.get("GONGKAI_GUIDE_OFFICE", ""),  # empty: SITE_OWNER
+    "address": os.environ.get("GONGKAI_GUIDE_ADDRESS", ""),
+    "postcode": os.environ.get("GONGKAI_GUIDE_POSTCODE", ""),
+    "hours": os.environ.get(
+        "GONGKAI_GUIDE_HOURS", "工作日上午9:00—12:00，下午14:30—17:30（法定节假日除外）"
+    ),
+    "phone": os.environ.get("GONGKAI_GUIDE_PHONE", ""),
+    "fax": os.environ.get("GONGKAI_GUIDE_FAX", ""),
+    "email": os.environ.get("GONGKAI_GUIDE_EMAIL", ""),
+    "website": os.environ.get("GONGKAI_GUIDE_WEBSITE", ""),
+}
+GONGKAI_PORTAL_FOOTER = {
+    "site_code": os.environ.get("GONGKAI_SITE_CODE", ""),  # 网站标识码
+    "icp": os.environ.get("GONGKAI_ICP", ""),
+    "police_record": os.environ.get("GONGKAI_POLICE_RECORD", ""),
+}
+GONGKAI_PORTAL_CACHE_SECONDS = int(os.environ.get("GONGKAI_PORTAL_CACHE_SECONDS", "600"))
 
 SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "高新区政务公开")
 SITE_OWNER = os.environ.get("GONGKAI_SITE_OWNER", "高新区党政办公室")

@@ -14,3 +14,6 @@ STORAGES = {
 # Serve static files from the apps' folders, as in development; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Cached portal pages must not carry over between tests (locmem is never cleared); the portal's
+# cache tests switch it on themselves.
+GONGKAI_PORTAL_CACHE_SECONDS = 0

@@ -13,4 +13,8 @@ class CatalogConfig(AppConfig):
 
         register(MenuItem("items", _("信息发布"), "catalog:item_list", Action.VIEW, order=40))
         register(MenuItem("columns", _("公开目录"), "catalog:column_list", Action.VIEW, order=50))
-        register(MenuItem("oversight", _("公开监督"), "catalog:oversight", Action.VIEW_DASHBOARD, order=55))
+        register(
+            MenuItem(
+                "oversight", _("公开监督"), "catalog:oversight", Action.VIEW_DASHBOARD, order=55
+            )
+        )

@@ -39,3 +39,10 @@ def validity_changed(*, item_id: int) -> None:
     from gongkai.portal.cache import invalidate_portal_cache
 
     _run("portal cache", invalidate_portal_cache)
+
+
+def columns_changed() -> None:
+    """A column was created or changed: navigation and column pages change."""
+    from gongkai.portal.cache import invalidate_portal_cache
+
+    _run("portal cache", invalidate_portal_cache)

@@ -29,18 +29,29 @@ class Column(models.Model):
         OTHER = "other", _("其他")
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级栏目"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级栏目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    code = models.SlugField(_("栏目代码"), max_length=60, unique=True, help_text=_("用于网址，如 gfxwj"))
+    code = models.SlugField(
+        _("栏目代码"), max_length=60, unique=True, help_text=_("用于网址，如 gfxwj")
+    )
     name = models.CharField(_("栏目名称"), max_length=100)
     kind = models.CharField(_("栏目类型"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(_("栏目说明"), blank=True)
-    units = models.ManyToManyField(Unit, verbose_name=_("维护单位"), blank=True, related_name="columns")
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("维护单位"), blank=True, related_name="columns"
+    )
     stale_after_days = models.PositiveIntegerField(
         _("更新周期（天）"),
         null=True,
         blank=True,
-        help_text=_("超过此天数未更新即视为“栏目不更新”；动态要闻类一般为14天，通知公告、政策文件为180天"),
+        help_text=_(
+            "超过此天数未更新即视为“栏目不更新”；动态要闻类一般为14天，通知公告、政策文件为180天"
+        ),
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -63,7 +74,9 @@ class IndexSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="catalog_indexseq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="catalog_indexseq_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}: {self.last}"
@@ -91,8 +104,12 @@ class Validity(models.TextChoices):
 
 
 class Item(models.Model):
-    column = models.ForeignKey(Column, verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="items")
-    unit = models.ForeignKey(Unit, verbose_name=_("发布单位"), on_delete=models.PROTECT, related_name="items")
+    column = models.ForeignKey(
+        Column, verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="items"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("发布单位"), on_delete=models.PROTECT, related_name="items"
+    )
     title = models.CharField(_("标题"), max_length=300)
     body = models.TextField(_("正文"), blank=True, help_text=_("保存时自动清理不安全的内容"))
     summary = models.TextField(_("内容概述"), blank=True)
@@ -103,7 +120,9 @@ class Item(models.Model):
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
     subject = models.CharField(_("主题分类"), max_length=60, blank=True)
     disclosure_mode = models.CharField(_("公开方式"), max_length=20, default="主动公开")
-    related = models.ManyToManyField("self", verbose_name=_("相关信息"), blank=True, symmetrical=True)
+    related = models.ManyToManyField(
+        "self", verbose_name=_("相关信息"), blank=True, symmetrical=True
+    )
     interprets = models.ForeignKey(
         "self",
         verbose_name=_("解读的政策文件"),
@@ -113,12 +132,23 @@ class Item(models.Model):
         related_name="interpretations",
     )
 
-    status = models.CharField(_("审核状态"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    status = models.CharField(
+        _("审核状态"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT
+    )
     public_state = models.CharField(
-        _("公开状态"), max_length=12, choices=PublicState.choices, default=PublicState.NONE, db_index=True
+        _("公开状态"),
+        max_length=12,
+        choices=PublicState.choices,
+        default=PublicState.NONE,
+        db_index=True,
     )
     current_version = models.ForeignKey(
-        "ItemVersion", verbose_name=_("当前公开版本"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ItemVersion",
+        verbose_name=_("当前公开版本"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     first_published_at = models.DateTimeField(_("首次发布时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("最近发布时间"), null=True, blank=True, db_index=True)
@@ -143,7 +173,9 @@ class Item(models.Model):
     )
     is_sample = models.BooleanField(_("示例数据"), default=False)
     version = models.PositiveIntegerField(default=0, help_text="optimistic lock")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -176,14 +208,18 @@ class ItemVersion(models.Model):
     metadata = models.JSONField(_("元数据"), default=dict)
     attachment_ids = models.JSONField(_("附件"), default=list)
     change_note = models.TextField(_("修改说明"), blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(_("发布时间"))
 
     class Meta:
         verbose_name = _("发布版本")
         verbose_name_plural = _("发布版本")
         ordering = ["item", "-number"]
-        constraints = [models.UniqueConstraint(fields=["item", "number"], name="catalog_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="catalog_version_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}（第{self.number}版）"
@@ -202,8 +238,12 @@ class ItemAttachment(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
     text = models.TextField(_("提取的文本"), blank=True)
-    is_active = models.BooleanField(_("在工作稿中"), default=True, help_text="removed from the working copy")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    is_active = models.BooleanField(
+        _("在工作稿中"), default=True, help_text="removed from the working copy"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -235,7 +275,9 @@ class ReviewEntry(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -249,15 +291,26 @@ class ColumnBinding(models.Model):
     """A plan item (an obligation in the ledger) bound to a column: publishing in the column
     within a task's period submits that unit's task for the period with the item as evidence."""
 
-    plan_item = models.ForeignKey("plans.PlanItem", verbose_name=_("方案条目"), on_delete=models.CASCADE, related_name="column_bindings")
-    column = models.ForeignKey(Column, verbose_name=_("栏目"), on_delete=models.CASCADE, related_name="bindings")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    plan_item = models.ForeignKey(
+        "plans.PlanItem",
+        verbose_name=_("方案条目"),
+        on_delete=models.CASCADE,
+        related_name="column_bindings",
+    )
+    column = models.ForeignKey(
+        Column, verbose_name=_("栏目"), on_delete=models.CASCADE, related_name="bindings"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("任务栏目绑定")
         verbose_name_plural = _("任务栏目绑定")
-        constraints = [models.UniqueConstraint(fields=["plan_item", "column"], name="catalog_binding_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_item", "column"], name="catalog_binding_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_item} → {self.column}"

@@ -177,5 +177,3 @@ def bindings_on_publish(
             continue
         submitted.append(task.pk)
     return submitted
-
-

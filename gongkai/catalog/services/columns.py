@@ -14,6 +14,7 @@ from gongkai.core.audit import audit_record, changes
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.permissions import Action, check_perm
 
+from .. import events
 from ..models import Column
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -105,6 +106,7 @@ def column_create(
         summary=f"新建栏目：{column.name}（{column.code}）",
         after=_snapshot(column),
     )
+    transaction.on_commit(events.columns_changed)
     return column
 
 
@@ -133,4 +135,5 @@ def column_update(*, actor, column: Column, units=None, **fields) -> Column:
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
+    transaction.on_commit(events.columns_changed)
     return column

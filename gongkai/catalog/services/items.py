@@ -26,8 +26,16 @@ from ..index_numbers import next_index_number
 from ..models import Column, Item, ItemAttachment, ItemStatus, ItemVersion, PublicState, ReviewEntry
 
 EDITABLE_FIELDS = (
-    "title", "body", "summary", "publisher_name", "written_date", "doc_number", "subject",
-    "column", "interprets", "related",
+    "title",
+    "body",
+    "summary",
+    "publisher_name",
+    "written_date",
+    "doc_number",
+    "subject",
+    "column",
+    "interprets",
+    "related",
 )
 ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "png", "jpeg", "gif"})
 
@@ -40,7 +48,9 @@ def _lock(item: Item, expected_version: int | None = None) -> Item:
 
 
 def _entry(item: Item, kind: str, actor, text: str = "") -> None:
-    ReviewEntry.objects.create(item=item, kind=kind, actor=actor if getattr(actor, "pk", None) else None, text=text)
+    ReviewEntry.objects.create(
+        item=item, kind=kind, actor=actor if getattr(actor, "pk", None) else None, text=text
+    )
 
 
 def _save(item: Item, fields: list[str]) -> None:
@@ -92,8 +102,14 @@ def item_create(*, actor, unit: Unit, column: Column, title: str, **fields) -> I
     if related:
         item.related.set([r for r in related if r.pk != item.pk])
     _entry(item, ReviewEntry.Kind.CREATE, actor)
-    audit_record(actor=actor, action="item.create", obj=item, unit=unit, summary=f"新建信息：{item.title[:80]}",
-                 after={"index_number": item.index_number, "column": column.pk})
+    audit_record(
+        actor=actor,
+        action="item.create",
+        obj=item,
+        unit=unit,
+        summary=f"新建信息：{item.title[:80]}",
+        after={"index_number": item.index_number, "column": column.pk},
+    )
     return item
 
 
@@ -112,6 +128,14 @@ def item_update(*, actor, item: Item, expected_version: int | None = None, **fie
     check_perm(actor, Action.EDIT, item.unit)
     _require_editable(item)
     data = _clean(fields)
+    if item.current_version_id is not None:
+        # The portal lists a published item under its column and links it to its policy; a
+        # revision in progress must not move it before the revision is published.
+        for key, label in (("column", "栏目"), ("interprets", "解读的政策文件")):
+            if key in data and data[key] != getattr(item, key):
+                raise ValidationFailed(
+                    f"已发布的信息在修订时不能更改{label}；如需调整请撤回后重新发布"
+                )
     related = data.pop("related", None)
     before = {k: str(getattr(item, k)) for k in data}
     if related is not None:
@@ -125,8 +149,15 @@ def item_update(*, actor, item: Item, expected_version: int | None = None, **fie
     if related is not None:
         after["related"] = sorted(item.related.values_list("pk", flat=True))
     _entry(item, ReviewEntry.Kind.EDIT, actor)
-    audit_record(actor=actor, action="item.update", obj=item, unit=item.unit, summary="修改信息",
-                 before=before, after=after)
+    audit_record(
+        actor=actor,
+        action="item.update",
+        obj=item,
+        unit=item.unit,
+        summary="修改信息",
+        before=before,
+        after=after,
+    )
     return item
 
 
@@ -137,15 +168,31 @@ def item_attach(*, actor, item: Item, upload: CheckedUpload, text: str = "") -> 
     check_perm(actor, Action.EDIT, item.unit)
     _require_editable(item)
     if upload.kind not in ATTACHMENT_KINDS:
-        raise ValidationFailed(f"附件“{upload.name}”的类型不被接受：可上传 PDF、Word、Excel 文件和图片")
+        raise ValidationFailed(
+            f"附件“{upload.name}”的类型不被接受：可上传 PDF、Word、Excel 文件和图片"
+        )
     attachment = ItemAttachment(
-        item=item, original_name=upload.name, kind=upload.kind, content_type=upload.content_type,
-        size=upload.size, sha256=upload.sha256, text=text, uploaded_by=actor,
+        item=item,
+        original_name=upload.name,
+        kind=upload.kind,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        text=text,
+        uploaded_by=actor,
     )
-    attachment.file.save(f"{upload.sha256[:20]}.{upload.kind}", ContentFile(upload.data), save=False)
+    attachment.file.save(
+        f"{upload.sha256[:20]}.{upload.kind}", ContentFile(upload.data), save=False
+    )
     attachment.save()
     _save(item, [])
-    audit_record(actor=actor, action="item.attach", obj=item, unit=item.unit, summary=f"上传附件：{upload.name}")
+    audit_record(
+        actor=actor,
+        action="item.attach",
+        obj=item,
+        unit=item.unit,
+        summary=f"上传附件：{upload.name}",
+    )
     return attachment
 
 
@@ -160,7 +207,13 @@ def item_detach(*, actor, item: Item, attachment: ItemAttachment) -> None:
     attachment.is_active = False
     attachment.save(update_fields=["is_active"])
     _save(item, [])
-    audit_record(actor=actor, action="item.detach", obj=item, unit=item.unit, summary=f"移除附件：{attachment.original_name}")
+    audit_record(
+        actor=actor,
+        action="item.detach",
+        obj=item,
+        unit=item.unit,
+        summary=f"移除附件：{attachment.original_name}",
+    )
 
 
 @transaction.atomic
@@ -188,13 +241,20 @@ def item_return(*, actor, item: Item, reason: str, expected_version: int | None 
     item.status = ItemStatus.DRAFT
     _save(item, ["status"])
     _entry(item, ReviewEntry.Kind.RETURN, actor, reason)
-    audit_record(actor=actor, action="item.return", obj=item, unit=item.unit, summary=f"退回：{reason[:100]}")
+    audit_record(
+        actor=actor, action="item.return", obj=item, unit=item.unit, summary=f"退回：{reason[:100]}"
+    )
     return item
 
 
 @transaction.atomic
 def item_approve(
-    *, actor, item: Item, override_reason: str = "", publish: bool = False, change_note: str = "",
+    *,
+    actor,
+    item: Item,
+    override_reason: str = "",
+    publish: bool = False,
+    change_note: str = "",
     expected_version: int | None = None,
 ) -> Item:
     """Approve after the automatic checks. Blocking findings stop approval unless the reviewer
@@ -215,8 +275,13 @@ def item_approve(
         item.pii_override_reason = override_reason
         item.pii_override_by = actor
         _entry(item, ReviewEntry.Kind.PII_OVERRIDE, actor, override_reason)
-        audit_record(actor=actor, action="item.pii_override", obj=item, unit=item.unit,
-                     summary=f"放行个人信息提示：{override_reason[:100]}")
+        audit_record(
+            actor=actor,
+            action="item.pii_override",
+            obj=item,
+            unit=item.unit,
+            summary=f"放行个人信息提示：{override_reason[:100]}",
+        )
     item.status = ItemStatus.APPROVED
     _save(item, ["status", "pii_override_reason", "pii_override_by"])
     _entry(item, ReviewEntry.Kind.APPROVE, actor)
@@ -248,10 +313,16 @@ def _publish(actor, item: Item, change_note: str) -> Item:
         item.publish_date = timezone.localdate()
     number = (item.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = ItemVersion.objects.create(
-        item=item, number=number, title=item.title, body=item.body, summary=item.summary,
+        item=item,
+        number=number,
+        title=item.title,
+        body=item.body,
+        summary=item.summary,
         metadata=_snapshot_metadata(item),
         attachment_ids=list(item.attachments.filter(is_active=True).values_list("pk", flat=True)),
-        change_note=change_note, published_by=actor if getattr(actor, "pk", None) else None, published_at=now,
+        change_note=change_note,
+        published_by=actor if getattr(actor, "pk", None) else None,
+        published_at=now,
     )
     item.current_version = version
     item.status = ItemStatus.PUBLISHED
@@ -260,18 +331,39 @@ def _publish(actor, item: Item, change_note: str) -> Item:
     item.first_published_at = item.first_published_at or now
     item.withdrawn_at = None
     item.withdrawal_explanation = ""
-    _save(item, ["current_version", "status", "public_state", "published_at", "first_published_at",
-                 "publish_date", "withdrawn_at", "withdrawal_explanation"])
+    _save(
+        item,
+        [
+            "current_version",
+            "status",
+            "public_state",
+            "published_at",
+            "first_published_at",
+            "publish_date",
+            "withdrawn_at",
+            "withdrawal_explanation",
+        ],
+    )
     _entry(item, ReviewEntry.Kind.PUBLISH, actor, change_note)
-    audit_record(actor=actor, action="item.publish", obj=item, unit=item.unit,
-                 summary=f"发布第{number}版：{item.title[:80]}", after={"version": number})
+    audit_record(
+        actor=actor,
+        action="item.publish",
+        obj=item,
+        unit=item.unit,
+        summary=f"发布第{number}版：{item.title[:80]}",
+        after={"version": number},
+    )
     item_id, actor_id = item.pk, getattr(actor, "pk", None)
-    transaction.on_commit(lambda: events.item_published(item_id=item_id, actor_id=actor_id, first=number == 1))
+    transaction.on_commit(
+        lambda: events.item_published(item_id=item_id, actor_id=actor_id, first=number == 1)
+    )
     return item
 
 
 @transaction.atomic
-def item_publish(*, actor, item: Item, change_note: str = "", expected_version: int | None = None) -> Item:
+def item_publish(
+    *, actor, item: Item, change_note: str = "", expected_version: int | None = None
+) -> Item:
     item = _lock(item, expected_version)
     check_perm(actor, Action.APPROVE, item.unit)
     if item.status != ItemStatus.APPROVED:
@@ -280,7 +372,9 @@ def item_publish(*, actor, item: Item, change_note: str = "", expected_version: 
 
 
 @transaction.atomic
-def item_withdraw(*, actor, item: Item, remove: bool, explanation: str, expected_version: int | None = None) -> Item:
+def item_withdraw(
+    *, actor, item: Item, remove: bool, explanation: str, expected_version: int | None = None
+) -> Item:
     """Withdraw a published item: the page stays with a notice (remove=False), or is removed and
     answers 410 with the explanation (remove=True)."""
     item = _lock(item, expected_version)
@@ -298,8 +392,13 @@ def item_withdraw(*, actor, item: Item, remove: bool, explanation: str, expected
     _save(item, ["public_state", "withdrawn_at", "withdrawal_explanation"])
     kind = ReviewEntry.Kind.REMOVE if remove else ReviewEntry.Kind.WITHDRAW
     _entry(item, kind, actor, explanation)
-    audit_record(actor=actor, action="item.remove" if remove else "item.withdraw", obj=item, unit=item.unit,
-                 summary=f"{'撤下' if remove else '撤回'}：{explanation[:100]}")
+    audit_record(
+        actor=actor,
+        action="item.remove" if remove else "item.withdraw",
+        obj=item,
+        unit=item.unit,
+        summary=f"{'撤下' if remove else '撤回'}：{explanation[:100]}",
+    )
     item_id = item.pk
     transaction.on_commit(lambda: events.item_unpublished(item_id=item_id))
     return item

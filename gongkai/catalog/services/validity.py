@@ -197,7 +197,12 @@ def _marking_task(actor, item: Item, validity: str, date: dt.date) -> tuple[Task
     if existing is not None:
         return existing, _join(actor, existing, note)
     task = event_task_create(
-        actor=actor, rule=rule, unit=unit, event_date=date, note=note, extra={"catalog_item": item.pk}
+        actor=actor,
+        rule=rule,
+        unit=unit,
+        event_date=date,
+        note=note,
+        extra={"catalog_item": item.pk},
     )
     return task, ""
 
