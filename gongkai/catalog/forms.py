@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.uploads import CheckedUpload, check_upload
+from gongkai.core.widgets import DateInput, MultipleFileField
 
 from .models import LIVE_Q, Column, Item, ItemStatus, PublicState
 from .services.items import ATTACHMENT_KINDS
@@ -50,25 +51,11 @@ def max_upload_bytes() -> int:
 
 
 def date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
 # ---------------------------------------------------------------------------------------------
 # Attachments
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 @dataclass

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.widgets import DateInput
+
 from . import selectors
 from .models import Item, Validity
 from .services.validity import MAX_NOTE
@@ -16,7 +18,7 @@ class ValidityForm(forms.Form):
     date = forms.DateField(
         label=_("变更日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("修改、废止或失效的日期；废止或失效时，标注任务的完成时限按工作日从此日起算"),
         error_messages={"invalid": _("日期格式不正确")},
     )

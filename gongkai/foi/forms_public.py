@@ -415,3 +415,38 @@ class LookupForm(forms.Form):
     def clean_tracking_code(self) -> str:
         value = unicodedata.normalize("NFKC", self.cleaned_data["tracking_code"])
         return re.sub(r"\s", "", value).upper()
+
+
+#: Largest file an applicant may attach to a correction.
+CORRECTION_MAX_BYTES = 10 * 1024 * 1024
+
+
+class CorrectionForm(forms.Form):
+    """The applicant's correction (补正, Art. 30) from the status page. The file is checked by
+    content in the view (`gongkai.core.uploads.check_upload`)."""
+
+    text = forms.CharField(
+        label=_("补正后的内容描述"),
+        min_length=DESCRIPTION_MIN,
+        max_length=DESCRIPTION_MAX,
+        help_text=_(
+            "请按照补正要求，重新完整写明所需政府信息的名称、文号或便于查找的内容描述。"
+            "提交后将替换原申请的内容描述。最多5000字。"
+        ),
+        error_messages={
+            **_required("请填写补正后的内容描述。"),
+            "min_length": f"内容描述至少{DESCRIPTION_MIN}个字，请写得具体一些。",
+            "max_length": f"内容描述不能超过{DESCRIPTION_MAX}个字。",
+        },
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": DESCRIPTION_MAX}),
+    )
+    file = forms.FileField(
+        label=_("附件"),
+        required=False,
+        help_text=_("可选，一个文件：PDF、Word、Excel、图片（PNG、JPEG）或纯文本，不超过10 MB。"),
+        error_messages={
+            "invalid": "文件无效，请重新选择。",
+            "empty": "文件是空的，请重新选择。",
+        },
+        widget=forms.FileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.txt"}),
+    )

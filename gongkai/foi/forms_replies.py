@@ -10,31 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalog.models import Column
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.widgets import DateInput, MultipleFileField
 from gongkai.orgs.models import Unit
 
 from . import fees, letters
 from .models import Delivery
 from .results import result_choices
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ReplyDraftForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.widgets import DateInput
 from gongkai.orgs.models import User
 
 from .clock import MAX_EXTENSION_WORKDAYS, PARTY_LABELS
@@ -20,7 +21,9 @@ def _date_field(label, *, required=True, help_text=""):
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # <input type="date"> needs the ISO value whatever the locale's date format (zh-hans
+        # renders 2026/11/26, which the browser shows as an empty field)
+        widget=DateInput(),
         error_messages=_DATE,
     )
 
@@ -241,10 +244,17 @@ class DelayForm(_OnForm):
 
 class CloseForm(_OnForm):
     result = forms.ChoiceField(
-        label=_("办结原因"), required=False, choices=[("", _("（已答复）")), *CLOSE_RESULTS.items()]
+        label=_("办结原因"),
+        required=False,
+        choices=[("", _("（已答复）")), *CLOSE_RESULTS.items()],
+        help_text=_("未答复即办结的须选择；计入年度报告的相应行"),
     )
     note = forms.CharField(
-        label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如申请人撤回申请，写明撤回的方式和日期"),
     )
 
 

@@ -77,7 +77,9 @@ class Application(models.Model):
     channel = models.CharField(_("申请渠道"), max_length=16, choices=Channel.choices)
     applicant_type = models.CharField(_("申请人类型"), max_length=10, choices=ApplicantType.choices)
     org_type = models.CharField(_("组织类型"), max_length=20, choices=OrgType.choices, blank=True)
-    applicant_name = models.CharField(_("姓名"), max_length=100, help_text=_("自然人姓名，或法人、其他组织的经办人"))
+    applicant_name = models.CharField(
+        _("姓名"), max_length=100, help_text=_("自然人姓名，或法人、其他组织的经办人")
+    )
     org_name = models.CharField(_("组织名称"), max_length=200, blank=True)
     legal_representative = models.CharField(_("法定代表人或负责人"), max_length=100, blank=True)
     id_type = models.CharField(_("证件类型"), max_length=16, choices=IdType.choices)
@@ -95,23 +97,53 @@ class Application(models.Model):
     delivery = models.CharField(_("获取信息的方式"), max_length=10, choices=Delivery.choices)
 
     arrived_at = models.DateTimeField(_("到达时间"))
-    received_date = models.DateField(_("收到申请之日"), null=True, blank=True, help_text=_("按《条例》第三十一条确定；未确认前为空"))
-    unit = models.ForeignKey(Unit, verbose_name=_("办理单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    received_date = models.DateField(
+        _("收到申请之日"),
+        null=True,
+        blank=True,
+        help_text=_("按《条例》第三十一条确定；未确认前为空"),
     )
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED, db_index=True)
-    due_date = models.DateField(_("答复期限"), null=True, blank=True, help_text=_("由办理记录计算，见期限说明"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("办理单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
+    due_date = models.DateField(
+        _("答复期限"), null=True, blank=True, help_text=_("由办理记录计算，见期限说明")
+    )
     result = models.CharField(_("办理结果（年报行）"), max_length=40, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     repeat_of = models.ForeignKey(
-        "self", verbose_name=_("重复申请"), null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats"
+        "self",
+        verbose_name=_("重复申请"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
     )
-    normalized_text = models.TextField(blank=True, help_text="normalised description for similarity")
+    normalized_text = models.TextField(
+        blank=True, help_text="normalised description for similarity"
+    )
     submitted_ip_hash = models.CharField(max_length=64, blank=True)
     version = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,7 +151,10 @@ class Application(models.Model):
         verbose_name = _("政府信息公开申请")
         verbose_name_plural = _("政府信息公开申请")
         ordering = ["-arrived_at", "-pk"]
-        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["unit", "status"]),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_code
@@ -157,7 +192,9 @@ class Event(models.Model):
     data = models.JSONField(_("内容"), default=dict, blank=True)
     note = models.TextField(_("说明"), blank=True)
     public = models.BooleanField(_("申请人可见"), default=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -176,7 +213,9 @@ class LetterTemplate(models.Model):
     kind = models.CharField(_("文书类型"), max_length=40, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文模板"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -200,12 +239,20 @@ class Letter(models.Model):
     body = models.TextField(_("正文"))
     docx = models.FileField(_("Word 文件"), upload_to="foi/letters/%Y/", blank=True, max_length=300)
     pdf = models.FileField(_("PDF 文件"), upload_to="foi/letters/%Y/", blank=True, max_length=300)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
-    delivery_method = models.CharField(_("送达方式"), max_length=10, choices=Delivery.choices, blank=True)
+    delivery_method = models.CharField(
+        _("送达方式"), max_length=10, choices=Delivery.choices, blank=True
+    )
     delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -233,7 +280,9 @@ class Material(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
     released = models.BooleanField(_("提供给申请人"), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -265,7 +314,9 @@ class Reminder(models.Model):
         verbose_name_plural = _("申请期限提醒")
         ordering = ["-sent_at"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "kind", "due_date"], name="foi_reminder_once")
+            models.UniqueConstraint(
+                fields=["application", "kind", "due_date"], name="foi_reminder_once"
+            )
         ]
 
     def __str__(self) -> str:

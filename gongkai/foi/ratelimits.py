@@ -8,7 +8,9 @@ is a list of ``(limit, seconds)`` pairs, all of which apply):
 
 * ``apply``: applications actually registered — 5 per 10 minutes and 20 per day per address;
 * ``apply_post``: form posts of any outcome (a bound on captcha guessing) — 30 per 10 minutes;
-* ``lookup``: lookup attempts (against guessing tracking codes) — 10 per 10 minutes, 50 per day.
+* ``lookup``: lookup attempts (against guessing tracking codes) — 10 per 10 minutes, 50 per day;
+* ``correction``: posts of the applicant's correction form (with an upload) — 5 per 10 minutes,
+  20 per day.
 
     limited(request, scope)  -> int | None   seconds to wait when the scope is exhausted, else None
     consume(request, scope)  -> int | None   count this request; seconds to wait if it went over
@@ -33,6 +35,7 @@ DEFAULT_LIMITS: dict[str, list[tuple[int, int]]] = {
     "apply": [(5, 600), (20, 86400)],
     "apply_post": [(30, 600)],
     "lookup": [(10, 600), (50, 86400)],
+    "correction": [(5, 600), (20, 86400)],
 }
 KEY = "gongkai:foi:rl:{scope}:{seconds}:{who}:{window}"
 

@@ -14,7 +14,10 @@
         .applicants  distinct applicants in the group (this one included)
         .suggest_proactive  True when at least PROACTIVE_MIN_APPLICANTS different applicants
     repeat_flags(apps, threshold) -> {app id: [Match]}   for a queue page (answered repeats)
+    answered_repeat_of(app, threshold) -> Application | None
+        the earlier answered application `app` repeats (best match), for `Application.repeat_of`
 
+"Answered" means replied (`replied_at`): an application closed without a reply was not answered.
 "Same agency" is the application's handling unit; before it is assigned, all units are searched.
 """
 
@@ -31,7 +34,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .models import Application, Status
+from .models import Application
 
 DEFAULT_THRESHOLD = 0.5
 PROACTIVE_MIN_APPLICANTS = 2
@@ -217,9 +220,10 @@ class SimilarReport:
 
 
 def is_answered(app: Application) -> bool:
-    return bool(app.replied_at) or (
-        app.status in (Status.REPLIED, Status.CLOSED) and bool(app.result)
-    )
+    """Whether the agency replied to `app` (Art. 36(6) "已作出答复"): a reply was approved.
+    An application closed without a reply (withdrawn, 逾期不补正, 逾期未缴费, Art. 39) was not
+    answered, so asking again is not a 重复申请."""
+    return bool(app.replied_at)
 
 
 def _text(app: Application) -> str:
@@ -270,14 +274,12 @@ def repeat_flags(apps, threshold: float = DEFAULT_THRESHOLD) -> dict[int, list[M
     hashes = {a.id_number_hash for a in apps if a.id_number_hash}
     if not hashes:
         return {}
-    earlier = list(
-        Application.objects.filter(id_number_hash__in=hashes).exclude(
-            replied_at__isnull=True, result=""
-        )
-    )
+    earlier = list(Application.objects.filter(id_number_hash__in=hashes, replied_at__isnull=False))
     flags: dict[int, list[Match]] = {}
+    if not earlier:
+        return flags
     for app in apps:
-        mine = words(_text(app))
+        mine: frozenset[str] | None = None
         for other in earlier:
             if other.pk == app.pk or other.id_number_hash != app.id_number_hash:
                 continue
@@ -287,6 +289,8 @@ def repeat_flags(apps, threshold: float = DEFAULT_THRESHOLD) -> dict[int, list[M
                 continue
             value = score(_text(app), _text(other))
             if value >= threshold:
+                if mine is None:
+                    mine = words(_text(app))
                 flags.setdefault(app.pk, []).append(
                     Match(
                         application=other,
@@ -296,3 +300,14 @@ def repeat_flags(apps, threshold: float = DEFAULT_THRESHOLD) -> dict[int, list[M
                     )
                 )
     return flags
+
+
+def answered_repeat_of(
+    app: Application, threshold: float = DEFAULT_THRESHOLD
+) -> Application | None:
+    """The earlier, answered application by the same applicant to the same agency that `app`
+    repeats (highest similarity, then the latest reply), or None. `app` must be saved."""
+    matches = repeat_flags([app], threshold).get(app.pk, [])
+    if not matches:
+        return None
+    return max(matches, key=lambda m: (m.score, m.application.replied_at)).application

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lookup/", public.lookup, name="lookup"),
     path("lookup/end/", public.lookup_end, name="lookup_end"),
     path("status/", public.status, name="status"),
+    path("status/correction/", public.correction, name="correction"),
     path(
         "status/letters/<int:pk>/<str:fmt>/",
         public.letter,

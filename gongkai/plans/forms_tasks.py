@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.uploads import check_upload
+from gongkai.core.widgets import DateInput, MultipleFileField
 
 from .models import TaskStatus
 from .services.tasks import MAX_TEXT
@@ -73,20 +74,6 @@ class PlanChoiceForm(forms.Form):
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class _VersionedForm(forms.Form):
@@ -191,7 +178,7 @@ class EventForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("责任单位"), queryset=None, empty_label=None)
     event_date = forms.DateField(
         label=_("事件日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("例如文件废止、失效的日期；完成时限按工作日从此日起算"),
         error_messages={"required": _("请填写事件日期"), "invalid": _("日期格式不正确")},
     )

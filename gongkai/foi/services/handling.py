@@ -19,10 +19,18 @@ on the application's unit on that unit's applications. Unassigned applications: 
         Art. 30: once, within 7 working days of receipt (refused after, with the date).
         `items` is what must be corrected, `deadline` the applicant's deadline.
         Event data: {"items": str, "deadline": iso, "workdays_since_receipt": int}.
-    application_receive_correction(*, actor, application, text="", on=None, replace_description=False, version=None)
-        restarts the clock from `on`; data {"text": str}.
+    application_receive_correction(*, actor, application, text="", on=None, replace_description=False,
+                                   version=None, online=False, upload=None)
+        restarts the clock from `on`; data {"text": str, "previous_description"?: str,
+        "channel"?: "online", "after_deadline"?: True, "material"?: id, "material_name"?: str}.
+        `online=True` is the applicant's own correction from the public status page (the view
+        has checked the tracking code and phone): `actor` must be None, the date is today (the
+        day it arrives), the text replaces the description, `upload` (a `CheckedUpload`, one of
+        CORRECTION_MATERIAL_KINDS) is kept as an unreleased material, and the handling staff
+        are notified in the workbench. A staff actor may attach an `upload` too.
     application_expire_correction(*, actor, application, on=None, version=None)
-        after the applicant's deadline: closed, result "other.no_correction" (其他处理/1).
+        after the applicant's deadline: closed, result "other.no_correction" (其他处理/1), with an
+        issued termination notice (`replies.notice_letter_issue`, kind "notice.terminate").
     application_start_consultation(*, actor, application, party, name, on=None, note="", version=None)
         party "third_party" | "agency"; data {"id", "party", "name", "answer_by"} (answer_by:
         15 working days for a third party). Returns the Event; its data["id"] ends it.
@@ -32,7 +40,8 @@ on the application's unit on that unit's applications. Unassigned applications: 
     application_delay(*, actor, application, until, reason, on=None, version=None)
         Art. 35: the agency-set date, after the current due date; data {"until", "reason"}.
     application_close(*, actor, application, result="", note="", on=None, version=None)
-        after the reply; or without a reply with a result from CLOSE_RESULTS.
+        after the reply (the result stays the reply's); or without a reply with a result from
+        CLOSE_RESULTS (annual-report keys of `results.RESULTS`).
     application_reveal_id(*, actor, application) -> str
         the full identity number, for the handling unit's own staff (liaison, reviewer of that
         unit; a coordinator only while unassigned); audited as "foi.reveal_id" without the number.
@@ -43,15 +52,20 @@ All return the refreshed Application, except start_consultation (the Event) and 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import uuid
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.notifications import coordinators, notify_users, unit_staff
+from gongkai.core.uploads import CheckedUpload
 from gongkai.core.workdays import (
     CalendarNotCovered,
     deadline_estimate,
@@ -68,20 +82,27 @@ from ..clock import (
     PARTY_LABELS,
     THIRD_PARTY_ANSWER_WORKDAYS,
 )
-from ..models import Application, Event, Status
+from ..models import Application, Event, Material, Status
+from ..results import RESULT_BY_KEY
+from ..similarity import answered_repeat_of, normalize
 from .common import application_lock, application_transition
+from .replies import notice_letter_issue
 
 logger = logging.getLogger(__name__)
 
 K = Event.Kind
 
-#: Results of closing without a reply (annual report rows are mapped by the reports module).
+#: Results of closing without a reply: keys of `results.RESULTS`, i.e. annual-report rows.
+#: A petition, complaint or report sent as an application (Art. 39) is （五）不予处理 1; the
+#: applicant's withdrawal and any other case is （六）其他处理 3.其他 (say which in the note).
 CLOSE_RESULTS = {
-    "other.withdrawn": "申请人撤回申请",
-    "other.not_application": "不属于政府信息公开申请（《条例》第三十九条）",
-    "other.other": "其他原因办结",
+    "reject.petition": "信访、投诉、举报等，不作为政府信息公开申请处理（《条例》第三十九条）",
+    "other.other": "申请人撤回申请或其他情形（其他处理·其他）",
 }
 NO_CORRECTION_RESULT = "other.no_correction"
+#: What an applicant may attach to a correction (checked by content, `core.uploads`).
+CORRECTION_MATERIAL_KINDS = frozenset({"pdf", "docx", "doc", "xlsx", "xls", "png", "jpeg", "txt"})
+CORRECTION_MATERIAL_PURPOSE = "correction"
 
 #: Unit roles that hold EDIT on their unit: the handling unit's staff.
 UNIT_HANDLER_ROLES = (Role.LIAISON, Role.REVIEWER)
@@ -197,6 +218,12 @@ def application_assign(
         raise ValidationFailed("该单位已停用，不能分办")
     if handler is not None and not has_perm(handler, Action.EDIT, unit):
         raise ValidationFailed("经办人须为办理单位的工作人员")
+    updates = {"unit": unit, "handler": handler}
+    if app.replied_at is None:
+        # "Same agency" is now known: look for an answered repeat within the unit only.
+        probe = copy.copy(app)
+        probe.unit_id = unit.pk
+        updates["repeat_of"] = answered_repeat_of(probe)
     app, _ = application_transition(
         actor=actor,
         application=app,
@@ -207,7 +234,7 @@ def application_assign(
         note=note,
         public=False,
         version=version,
-        updates={"unit": unit, "handler": handler},
+        updates=updates,
         summary=f"办理单位：{unit.name}",
     )
     _finish(app, "assigned")
@@ -269,30 +296,102 @@ def application_receive_correction(
     on: dt.date | None = None,
     replace_description: bool = False,
     version: int | None = None,
+    online: bool = False,
+    upload: CheckedUpload | None = None,
 ) -> Application:
     app = _app(application)
-    _check_handle(actor, app)
-    on = _business_date(app, on)
+    if online:
+        if actor is not None:
+            raise ValueError("an online correction comes from the applicant: actor must be None")
+        on = _today()  # the corrected application arrives online today
+        replace_description = True
+    else:
+        _check_handle(actor, app)
+        on = _business_date(app, on)
     requested = app.events.filter(kind=K.CORRECTION_REQUESTED).order_by("-date", "-pk").first()
     if requested and on < requested.date:
         raise ValidationFailed("收到补正的日期不能早于告知补正之日")
     text = (text or "").strip()
     if replace_description and not text:
         raise ValidationFailed("请填写补正后的内容描述")
-    updates = {"description": text} if replace_description else {}
-    app, _ = application_transition(
-        actor=actor,
-        application=app,
-        action="receive_correction",
-        event_kind=K.CORRECTION_RECEIVED,
-        date=on,
-        data={"text": text},
-        version=version,
-        updates=updates,
-        summary=f"自{format_date(on)}起重新计算答复期限",
-    )
-    _finish(app, "correction received")
+    if len(text) > 10000:
+        raise ValidationFailed("补正内容过长（最多10000字）")
+    if upload is not None and upload.kind not in CORRECTION_MATERIAL_KINDS:
+        raise ValidationFailed(f"文件“{upload.name}”的类型不被接受")
+    data: dict = {"text": text}
+    updates: dict = {}
+    if replace_description:
+        updates = {"description": text, "normalized_text": normalize(text)}
+        data["previous_description"] = app.description
+    if online:
+        data["channel"] = "online"
+    deadline = (requested.data or {}).get("deadline") if requested else None
+    if deadline and on > dt.date.fromisoformat(deadline):
+        data["after_deadline"] = True
+    summary = f"自{format_date(on)}起重新计算答复期限"
+    if online:
+        summary += "（申请人网上提交补正）"
+    with transaction.atomic():
+        app, event = application_transition(
+            actor=actor,
+            application=app,
+            action="receive_correction",
+            event_kind=K.CORRECTION_RECEIVED,
+            date=on,
+            data=data,
+            version=version,
+            updates=updates,
+            summary=summary,
+        )
+        if upload is not None:
+            material = _save_correction_material(app, actor, upload)
+            event.data = {
+                **event.data,
+                "material": material.pk,
+                "material_name": material.original_name,
+            }
+            event.save(update_fields=["data"])
+        if online:
+            _notify_online_correction(app)
+    _finish(app, "correction received online" if online else "correction received")
     return app
+
+
+def _save_correction_material(app: Application, actor, upload: CheckedUpload) -> Material:
+    material = Material(
+        application=app,
+        purpose=CORRECTION_MATERIAL_PURPOSE,
+        original_name=upload.name,
+        kind=upload.kind,
+        size=upload.size,
+        sha256=upload.sha256,
+        released=False,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    material.file.save(f"{upload.sha256[:24]}.{upload.kind}", ContentFile(upload.data), save=False)
+    material.save()
+    return material
+
+
+def _notify_online_correction(app: Application) -> None:
+    """Tell the handling staff (the coordinators while unassigned) in the workbench: tracking
+    code and date only, no personal data."""
+    if app.unit_id:
+        users = list(unit_staff(app.unit).order_by("pk"))
+        if app.handler_id and app.handler.is_active and app.handler not in users:
+            users.insert(0, app.handler)
+    else:
+        users = list(coordinators().order_by("pk"))
+    try:
+        url = reverse("foi:application_detail", args=[app.pk])
+    except NoReverseMatch:
+        url = ""
+    notify_users(
+        users=users,
+        title=f"申请人已网上提交补正：{app.tracking_code}",
+        body=f"查询码：{app.tracking_code}\n答复期限自{format_date(timezone.localdate())}起重新计算。",
+        url=url,
+    )
 
 
 def application_expire_correction(
@@ -307,16 +406,22 @@ def application_expire_correction(
         raise ValidationFailed(
             f"补正期限（{format_date(dt.date.fromisoformat(deadline))}）尚未届满，不能按逾期未补正处理"
         )
-    app, _ = application_transition(
-        actor=actor,
-        application=app,
-        action="expire_correction",
-        event_kind=K.CORRECTION_EXPIRED,
-        date=on,
-        version=version,
-        updates={"result": NO_CORRECTION_RESULT, "closed_at": timezone.now()},
-        summary="申请人无正当理由逾期不补正，视为放弃申请",
-    )
+    result = RESULT_BY_KEY[NO_CORRECTION_RESULT]
+    with transaction.atomic():
+        app, event = application_transition(
+            actor=actor,
+            application=app,
+            action="expire_correction",
+            event_kind=K.CORRECTION_EXPIRED,
+            date=on,
+            data={"result": result.key},
+            version=version,
+            updates={"result": result.key, "closed_at": timezone.now()},
+            summary="申请人无正当理由逾期不补正，视为放弃申请",
+        )
+        letter = notice_letter_issue(actor=actor, app=app, kind=result.letter_kind, result=result)
+        event.data = {**event.data, "letter": letter.pk}
+        event.save(update_fields=["data"])
     _finish(app, "correction expired")
     return app
 
@@ -494,8 +599,8 @@ def application_close(
         if result not in CLOSE_RESULTS:
             raise ValidationFailed("未答复即办结的，请选择办结原因")
         updates["result"] = result
-    elif result:
-        updates["result"] = result
+    elif result and result != app.result:
+        raise ValidationFailed("已答复的申请按答复的办理结果办结，不能另选办结原因")
     app, _ = application_transition(
         actor=actor,
         application=app,

@@ -29,6 +29,13 @@ API (stable; the public form and staff entry both call it):
     (`services.handling.application_confirm_receipt`).
   The ARRIVED event (date of `arrived_at`, local) is always recorded, so arrival and
   confirmation are both kept.
+* `normalized_text` (what similarity search compares) defaults to
+  `similarity.normalize(description)`, so every channel stores it.
+* `repeat_of`: when not given, set to the earlier application of the same applicant (same
+  identity number) that was already answered and asks for similar information
+  (`similarity.answered_repeat_of`; before assignment all units are searched — the handling
+  service looks again within the unit on assignment). A hint for the 重复申请 reply (Art.
+  36(6)); the reply decides.
 * One transaction: the application, its events, the due date from the clock, one audit record
   ("foi.application_register", summary with the tracking code and channel only).
 """
@@ -58,6 +65,7 @@ from ..models import (
     OrgType,
     Status,
 )
+from ..similarity import answered_repeat_of, normalize
 from .common import application_refresh_due, event_record
 
 logger = logging.getLogger(__name__)
@@ -229,6 +237,8 @@ def application_register(
             "申请内容不完整或有误：" + "；".join(errors.values()), extra={"fields": errors}
         )
 
+    if not f["normalized_text"]:
+        f["normalized_text"] = normalize(f["description"])
     number = crypto.normalize_id(f.pop("id_number"))
     received = receipt_date(channel=channel, arrived_on=arrived_on, confirmed_on=confirmed_on)
     if f["applicant_type"] == ApplicantType.NATURAL:
@@ -259,6 +269,11 @@ def application_register(
                 continue  # tracking code collision: draw again
         if app is None:
             raise ValidationFailed("生成查询码失败，请重试")
+        if repeat_of is None:
+            found = answered_repeat_of(app)
+            if found is not None:
+                app.repeat_of = found
+                app.save(update_fields=["repeat_of"])
         event_record(
             app,
             kind=Event.Kind.ARRIVED,
@@ -287,6 +302,7 @@ def application_register(
                 "channel": channel,
                 "received_date": received.isoformat() if received else None,
                 "status": app.status,
+                "repeat_of": app.repeat_of_id,
             },
         )
     logger.info(

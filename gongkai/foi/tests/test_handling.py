@@ -23,6 +23,11 @@ SEP28 = D(2026, 9, 28)
 DUE = D(2026, 10, 30)
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def app_a(unit_a):
     return application(received=SEP28, unit=unit_a)
@@ -157,6 +162,12 @@ def test_expire_correction(app_a, liaison_a):
     app = h.application_expire_correction(actor=liaison_a, application=app, on=D(2026, 10, 21))
     assert app.status == "closed" and app.result == "other.no_correction"
     assert app.closed_at is not None and app.due_date is None
+    # the termination notice (Art. 30: treated as withdrawn) is issued with its files
+    notice = app.letters.get(kind="notice.terminate")
+    assert notice.status == "approved" and notice.pdf and notice.docx
+    assert "逾期未补正" in notice.body and "行政复议" in notice.body
+    event = app.events.get(kind=Event.Kind.CORRECTION_EXPIRED)
+    assert event.data == {"result": "other.no_correction", "letter": notice.pk}
 
 
 def test_consultation_pause_moves_due(app_a, liaison_a):
@@ -262,10 +273,33 @@ def test_art35_delay(app_a, liaison_a):
 def test_close_without_reply_needs_a_reason(app_a, liaison_a):
     with pytest.raises(ValidationFailed, match="办结原因"):
         h.application_close(actor=liaison_a, application=app_a)
+    # only annual-report keys: the old ad-hoc keys are refused
+    for legacy in ("other.withdrawn", "other.not_application"):
+        with pytest.raises(ValidationFailed, match="办结原因"):
+            h.application_close(actor=liaison_a, application=app_a, result=legacy)
     app = h.application_close(
-        actor=liaison_a, application=app_a, result="other.withdrawn", on=D(2026, 10, 9)
+        actor=liaison_a,
+        application=app_a,
+        result="other.other",
+        note="申请人来电撤回申请",
+        on=D(2026, 10, 9),
     )
-    assert app.status == "closed" and app.result == "other.withdrawn"
+    assert app.status == "closed" and app.result == "other.other"
+
+
+def test_close_results_are_annual_report_rows():
+    from gongkai.foi.results import RESULT_BY_KEY
+
+    assert set(h.CLOSE_RESULTS) == {"reject.petition", "other.other"}
+    assert set(h.CLOSE_RESULTS) <= set(RESULT_BY_KEY)
+
+
+def test_petition_closed_as_reject_petition(app_a, liaison_a):
+    app = h.application_close(
+        actor=liaison_a, application=app_a, result="reject.petition", on=D(2026, 10, 9)
+    )
+    assert app.result == "reject.petition"
+    assert app.events.get(kind=Event.Kind.CLOSED).data == {"result": "reject.petition"}
 
 
 def test_stale_version_refused(app_a, liaison_a):

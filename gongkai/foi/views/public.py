@@ -5,7 +5,10 @@
     confirmation   /ysqgk/apply/done/          the tracking code, shown once (from the session)
     lookup         /ysqgk/lookup/              tracking code + phone → status (rate limited)
     lookup_end     /ysqgk/lookup/end/          forget the looked-up application
-    status         /ysqgk/status/              status, due date, public timeline, released letters
+    status         /ysqgk/status/              status, due date, public timeline, released letters;
+                                               while 待补正: what to correct, by when, and the form
+    correction     /ysqgk/status/correction/   POST: the applicant's correction (text + one file),
+                                               rate limited; `handling.application_receive_correction`
     letter         /ysqgk/status/letters/<pk>/<fmt>/   a released letter of that application
     material       /ysqgk/status/materials/<pk>/       a released material of that application
 
@@ -30,16 +33,36 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.uploads import check_upload
 from gongkai.foi import ratelimits
-from gongkai.foi.forms_public import ApplicationForm, LookupForm, phone_key
-from gongkai.foi.models import ApplicantType, Application, Channel, Letter, Material, Status
+from gongkai.foi.forms_public import (
+    CORRECTION_MAX_BYTES,
+    ApplicationForm,
+    CorrectionForm,
+    LookupForm,
+    phone_key,
+)
+from gongkai.foi.models import (
+    ApplicantType,
+    Application,
+    Channel,
+    Event,
+    Letter,
+    Material,
+    Status,
+)
 from gongkai.foi.services import application_register
+from gongkai.foi.services.handling import (
+    CORRECTION_MATERIAL_KINDS,
+    application_receive_correction,
+)
 from gongkai.foi.similarity import normalize
 
 logger = logging.getLogger(__name__)
 
 CONFIRMATION_KEY = "foi_public_confirmation"
 LOOKUP_KEY = "foi_public_lookup"
+CORRECTION_DONE_KEY = "foi_public_correction_done"
 LOOKUP_SECONDS = 30 * 60
 
 GUIDE_DEFAULTS = {
@@ -252,15 +275,46 @@ def _released_letters(application: Application):
 
 
 def _released_materials(application: Application):
+    """The materials provided with the reply: only once a reply letter has reached the
+    applicant (a draft's materials are not the agency's decision yet — the reviewer may still
+    return the draft, e.g. because the redaction is incomplete)."""
+    if not _released_letters(application).filter(kind__startswith="reply.").exists():
+        return application.materials.none()
     return application.materials.filter(released=True).order_by("created_at", "pk")
 
 
-@never_cache
-@require_GET
-def status(request):
-    application = _looked_up(request)
-    if application is None:
-        return redirect(reverse("foi_public:lookup") + "?expired=1")
+def _date_or_none(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _correction_request(application: Application) -> dict | None:
+    """While 待补正: what the agency asked to be corrected and by when (Art. 30)."""
+    if application.status != Status.CORRECTION:
+        return None
+    event = (
+        application.events.filter(kind=Event.Kind.CORRECTION_REQUESTED, public=True)
+        .order_by("-date", "-created_at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    deadline = _date_or_none((event.data or {}).get("deadline"))
+    return {
+        "items": (event.data or {}).get("items", ""),
+        "requested_on": event.date,
+        "deadline": deadline,
+        "overdue": bool(deadline and timezone.localdate() > deadline),
+    }
+
+
+def _render_status(request, application: Application, *, correction_form=None, status=200):
+    correction = _correction_request(application)
+    if correction is not None and correction_form is None:
+        correction_form = CorrectionForm()
+    done = request.session.pop(CORRECTION_DONE_KEY, None) == application.pk
     context = {
         "nav": "lookup",
         "application": application,
@@ -270,8 +324,64 @@ def status(request):
         "timeline": application.events.filter(public=True).order_by("date", "created_at", "pk"),
         "letters": _released_letters(application),
         "materials": _released_materials(application),
+        "correction": correction,
+        "correction_form": correction_form if correction is not None else None,
+        "correction_done": done,
     }
-    return _no_store(render(request, "foi/public/status.html", context))
+    return _no_store(render(request, "foi/public/status.html", context, status=status))
+
+
+@never_cache
+@require_GET
+def status(request):
+    application = _looked_up(request)
+    if application is None:
+        return redirect(reverse("foi_public:lookup") + "?expired=1")
+    return _render_status(request, application)
+
+
+@never_cache
+@require_POST
+def correction(request):
+    """The applicant's correction (补正) of the looked-up application. It arrives online today:
+    the reply period restarts from today (Art. 30), and the staff see it on the timeline."""
+    application = _looked_up(request)
+    if application is None:
+        return redirect(reverse("foi_public:lookup") + "?expired=1")
+    wait = ratelimits.consume(request, "correction")
+    if wait:
+        return ratelimits.too_many_requests(request, wait)
+    if application.status != Status.CORRECTION:
+        return redirect("foi_public:status")
+    form = CorrectionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_status(request, application, correction_form=form)
+    upload = None
+    if form.cleaned_data.get("file"):
+        try:
+            upload = check_upload(
+                form.cleaned_data["file"],
+                allowed=CORRECTION_MATERIAL_KINDS,
+                max_bytes=CORRECTION_MAX_BYTES,
+            )
+        except ValidationFailed as exc:
+            form.add_error("file", exc.message)
+            return _render_status(request, application, correction_form=form)
+    try:
+        application_receive_correction(
+            actor=None,
+            application=application,
+            text=form.cleaned_data["text"],
+            online=True,
+            upload=upload,
+        )
+    except ValidationFailed as exc:
+        form.add_error(None, exc.message)
+        application.refresh_from_db()
+        return _render_status(request, application, correction_form=form)
+    logger.info("foi application %s: correction submitted online", application.pk)
+    request.session[CORRECTION_DONE_KEY] = application.pk
+    return redirect("foi_public:status")
 
 
 def _safe_filename(title: str, suffix: str) -> str:

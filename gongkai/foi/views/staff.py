@@ -27,7 +27,7 @@ from gongkai.core.paging import paginate
 from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, has_perm
 
-from .. import crypto, selectors, transitions
+from .. import crypto, selectors, similarity, transitions
 from ..forms_staff import (
     AssignForm,
     CloseForm,
@@ -84,8 +84,10 @@ def queue(request):
     rows, counts = selectors.application_queue(user=request.user, filter=current, q=q)
     page = paginate(request, rows, per_page=50)
     page.object_list = list(page.object_list)
+    flags = similarity.repeat_flags(page.object_list)
     for app in page.object_list:
         app.masked_id = crypto.mask_id(app.id_number_tail)
+        app.repeat_matches = flags.get(app.pk, [])
     badges = [
         {
             "key": key or "all",
@@ -123,7 +125,13 @@ def application_create(request):
         form = StaffApplicationForm(request.POST)
         if form.is_valid():
             try:
-                app = application_register(actor=request.user, **form.service_kwargs())
+                app = application_register(
+                    actor=request.user,
+                    normalized_text=similarity.normalize(
+                        form.cleaned_data.get("description") or ""
+                    ),
+                    **form.service_kwargs(),
+                )
             except ValidationFailed as exc:
                 fields = exc.extra.get("fields") or {}
                 for name, message in fields.items():
@@ -210,8 +218,15 @@ def _event_lines(event) -> list[str]:
     lines: list[str] = []
     if event.kind == k.CORRECTION_REQUESTED:
         lines += [f"需要补正的事项：{d.get('items', '')}", f"补正期限：{d.get('deadline', '')}"]
-    elif event.kind == k.CORRECTION_RECEIVED and d.get("text"):
-        lines.append(f"补正内容：{d['text']}")
+    elif event.kind == k.CORRECTION_RECEIVED:
+        if d.get("channel") == "online":
+            lines.append("申请人通过网上提交补正")
+        if d.get("after_deadline"):
+            lines.append("（收到时已超过补正期限）")
+        if d.get("text"):
+            lines.append(f"补正内容：{d['text']}")
+        if d.get("previous_description"):
+            lines.append(f"原内容描述：{d['previous_description']}")
     elif event.kind == k.CONSULTATION_STARTED:
         lines.append(f"征求对象：{h.PARTY_LABELS.get(d.get('party'), '')} {d.get('name', '')}")
         if d.get("answer_by"):
@@ -246,12 +261,17 @@ def _detail(request, app, *, status: int = 200, bound: dict | None = None, revea
             )
     clock = selectors.clock_for(app)
     events = list(app.events.select_related("actor").order_by("date", "created_at", "pk"))
+    materials = {m.pk: m for m in app.materials.all()}
     for event in events:
         event.lines = _event_lines(event)
+        event.material = materials.get((event.data or {}).get("material"))
     section_names, section_context = _sections(request, app)
+    reply_panel = _reply_panel(request, app)
+    similar = (reply_panel or {}).get("similar") or similarity.find_similar(app)
     context = {
         **section_context,
-        "reply_panel": _reply_panel(request, app),
+        "reply_panel": reply_panel,
+        "repeat_matches": similar.answered_repeats if similar.is_repeat else [],
         "app": app,
         "clock": clock,
         "overdue": clock.is_overdue(selectors.today()),

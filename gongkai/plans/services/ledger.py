@@ -259,7 +259,13 @@ def task_create_for_event(
 
 
 def event_task_create(
-    *, actor, rule: ScheduleRule, unit: Unit, event_date: dt.date, note: str, extra: dict | None = None
+    *,
+    actor,
+    rule: ScheduleRule,
+    unit: Unit,
+    event_date: dt.date,
+    note: str,
+    extra: dict | None = None,
 ) -> Task:
     """Create an event rule's task with its history entry and audit record. No permission check:
     callers check first (task_create_for_event: SUBMIT on the unit; recording a document's
