@@ -9,6 +9,8 @@ urlpatterns = [
     path("workbench/foi/", include("gongkai.foi.urls_staff")),
     path("captcha/", include("captcha.urls")),
     path("ysqgk/", include("gongkai.foi.urls_public")),
+    path("workbench/search/", include("gongkai.search.urls_staff")),
+    path("search/", include("gongkai.search.urls_public")),
     path("workbench/catalog/", include("gongkai.catalog.urls_staff")),
     path("workbench/notifications/", include("gongkai.core.urls_notifications")),
     path("workbench/", include("gongkai.workbench.urls")),

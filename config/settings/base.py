@@ -77,6 +77,7 @@ LOCAL_APPS = [
     "gongkai.plans",
     "gongkai.catalog",
     "gongkai.foi",
+    "gongkai.search",
     "gongkai.workbench",
     "gongkai.portal",
 ]

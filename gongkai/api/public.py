@@ -344,3 +344,13 @@ def item_detail(request, item_id: int):
             "url": _abs(request, document.url),
         },
     )
+
+
+# Full-text search over published items (gongkai.search): GET /api/v1/search?q=…
+def _mount_search() -> None:
+    from gongkai.search.api import build_router
+
+    api.add_router("/search", build_router())
+
+
+_mount_search()

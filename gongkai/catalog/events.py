@@ -21,23 +21,29 @@ def _run(name, func, **kwargs) -> None:
 
 def item_published(*, item_id: int, actor_id: int | None, first: bool) -> None:
     from gongkai.portal.cache import invalidate_portal_cache
+    from gongkai.search import receivers as search
 
     from .services.binding import bindings_on_publish
 
     _run("portal cache", invalidate_portal_cache)
+    _run("search index", search.item_published, item_id=item_id)
     _run("task binding", bindings_on_publish, item_id=item_id, actor_id=actor_id, first=first)
 
 
 def item_unpublished(*, item_id: int) -> None:
     from gongkai.portal.cache import invalidate_portal_cache
+    from gongkai.search import receivers as search
 
+    _run("search index", search.item_unpublished, item_id=item_id)
     _run("portal cache", invalidate_portal_cache)
 
 
 def validity_changed(*, item_id: int) -> None:
     """An item's validity (有效性) changed: its public page shows the new status."""
     from gongkai.portal.cache import invalidate_portal_cache
+    from gongkai.search import receivers as search
 
+    _run("search index", search.validity_changed, item_id=item_id)
     _run("portal cache", invalidate_portal_cache)
 
 

@@ -33,6 +33,7 @@ def test_openapi_document_lists_the_endpoints(client, db):
         "/api/v1/columns",
         "/api/v1/columns/{code}/items",
         "/api/v1/items/{item_id}",
+        "/api/v1/search",
     }
     for path in schema["paths"].values():
         assert set(path) == {"get"}
