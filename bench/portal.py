@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/portal.py [--duration 15] [--connections 64] [--workers N]
                                      [--columns 10] [--items 30] [--uncached] [--keep]
+                                     [--redis] [--verbose]
 
 Needs wrk and nginx on the PATH (Debian: `apt-get install wrk nginx-light`); exits 2 without them.
 
@@ -22,7 +23,8 @@ In one run, everything on 127.0.0.1 and inside one temporary directory (GONGKAI_
    warm-up; the gunicorn figure is the portal's anonymous page cache path (the warm-up fills
    it and the script checks for `X-Portal-Cache: hit`). --uncached adds a third run against a
    second gunicorn with the page cache switched off (GONGKAI_PORTAL_CACHE_SECONDS = 0);
-6. prints requests/s, p50 and p99 per target and the gunicorn/nginx ratios;
+6. prints requests/s, p50 and p99 per target and the gunicorn/nginx ratios, with the share
+   of CPU time other processes on the machine used during each run (from /proc);
 7. stops every server it started (also on Ctrl-C or an error) and removes the temporary
    directory unless --keep.
 
@@ -431,6 +433,7 @@ class Result:
     non_2xx: int
     socket_errors: dict[str, int]
     raw: str
+    other_cpu: float | None = None
 
 
 def parse_wrk(target: str, pages: int, output: str) -> Result:
@@ -486,23 +489,40 @@ def run_wrk(
     return output
 
 
-def other_cpu_busy(seconds: float = 2.0) -> float:
-    """The share of CPU time used while the servers idle (other work on the machine), from
-    /proc/stat; the load average would still count this script's own setup steps."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-        return sum(fields[:8]), idle
-
+def cpu_snapshot(children: Children) -> tuple[int, int, int] | None:
+    """(all CPU ticks, busy ticks, ticks of this script and every process it started) from
+    /proc, or None off Linux. wrk, once reaped, counts in this script's children's time; the
+    servers' workers are found by the session each server was started in."""
     try:
-        total0, idle0 = sample()
-        time.sleep(seconds)
-        total1, idle1 = sample()
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        total, idle = sum(fields), fields[3] + fields[4]  # idle + iowait
+        sessions = {proc.pid for proc in children.procs}
+        ours = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            rest = stat[stat.rindex(")") + 2 :].split()  # fields from the 3rd ("state") on
+            if int(entry.name) == os.getpid() or int(rest[3]) in sessions:
+                ours += sum(int(v) for v in rest[11:15])  # utime stime cutime cstime
     except (OSError, ValueError, IndexError):
-        return 0.0
-    total = total1 - total0
-    return 1.0 - (idle1 - idle0) / total if total > 0 else 0.0
+        return None
+    return total, total - idle, ours
+
+
+def other_share(before, after) -> float | None:
+    """The share of all CPU time between two snapshots used by other work on the machine."""
+    if before is None or after is None or after[0] <= before[0]:
+        return None
+    other = (after[1] - before[1]) - (after[2] - before[2])
+    return max(0.0, other / (after[0] - before[0]))
+
+
+def fmt_share(share: float | None) -> str:
+    return "n/a" if share is None else f"{share:.0%}"
 
 
 # --------------------------------------------------------------------------- the run
@@ -610,10 +630,12 @@ def bench(
                 f"nginx serves {path} differently ({answer.status}, {len(answer.body)} bytes)"
             )
 
-    busy = other_cpu_busy()
-    if busy > 0.15:
+    before = cpu_snapshot(children)
+    time.sleep(2)
+    idle_other = other_share(before, cpu_snapshot(children))
+    if idle_other is not None and idle_other > 0.15:
         log(
-            f"WARNING: the CPUs are {busy:.0%} busy with other work while the servers idle — "
+            f"WARNING: other work uses {idle_other:.0%} of the CPUs while the servers idle — "
             "the figures will be lower than on a quiet machine"
         )
     lua = tmp / "pages.lua"
@@ -621,34 +643,27 @@ def bench(
     warmup = max(2, min(5, args.duration // 3))
     results: list[Result] = []
 
+    def measure(target: str, url: str) -> Result:
+        log(f"{target}: {args.duration} s at {args.connections} connections …")
+        before = cpu_snapshot(children)
+        output = run_wrk(children, wrk, url, lua, args.connections, args.duration)
+        result = parse_wrk(target, len(page_list), output)
+        result.other_cpu = other_share(before, cpu_snapshot(children))
+        results.append(result)
+        return result
+
     log(f"warm-up {warmup} s against gunicorn (fills the portal page cache) …")
-    parse_wrk(
-        "warm-up", len(page_list), run_wrk(children, wrk, base, lua, args.connections, warmup)
-    )
+    run_wrk(children, wrk, base, lua, args.connections, warmup)
     hits = sum(1 for p in page_list if get(base, p).headers.get("x-portal-cache") == "hit")
     cache_note = f"{hits}/{len(page_list)} pages answered from the portal cache after the warm-up"
     log(cache_note)
     if hits < len(page_list):
         log("WARNING: not every page comes from the portal page cache (X-Portal-Cache: hit)")
-    log(f"gunicorn: {args.duration} s at {args.connections} connections …")
-    results.append(
-        parse_wrk(
-            "gunicorn (cached)",
-            len(page_list),
-            run_wrk(children, wrk, base, lua, args.connections, args.duration),
-        )
-    )
+    measure("gunicorn (cached)", base)
 
     log(f"warm-up {warmup} s against nginx …")
     run_wrk(children, wrk, nginx_base, lua, args.connections, warmup)
-    log(f"nginx: {args.duration} s at {args.connections} connections …")
-    results.append(
-        parse_wrk(
-            "nginx (static files)",
-            len(page_list),
-            run_wrk(children, wrk, nginx_base, lua, args.connections, args.duration),
-        )
-    )
+    measure("nginx (static files)", nginx_base)
 
     if args.uncached:
         shim = tmp / "pysettings" / "bench_uncached_settings.py"
@@ -665,42 +680,45 @@ def bench(
         )
         if any(get(base2, p).headers.get("x-portal-cache") for p in page_list[:3]):
             log("WARNING: the uncached gunicorn still answers from the page cache")
+        log(f"warm-up {warmup} s against gunicorn with the page cache off …")
         run_wrk(children, wrk, base2, lua, args.connections, warmup)
-        log(f"gunicorn (page cache off): {args.duration} s …")
-        results.append(
-            parse_wrk(
-                "gunicorn (cache off)",
-                len(page_list),
-                run_wrk(children, wrk, base2, lua, args.connections, args.duration),
-            )
-        )
+        measure("gunicorn (cache off)", base2)
         children.stop(proc2)
 
     print()
     print(f"Portal benchmark — {mix}")
     print(
-        f"wrk -t2 -c{args.connections} -d{args.duration}s --latency, gunicorn {workers} sync workers, "
-        f"{os.cpu_count()} cores ({busy:.0%} busy with other work before the runs); {cache_note}"
+        f"wrk -t2 -c{args.connections} -d{args.duration}s --latency --timeout 10s; gunicorn "
+        f"{workers} sync workers; {os.cpu_count()} cores; {cache_note}"
     )
     print()
-    header = f"{'target':<22} {'pages':>5} {'requests/s':>11} {'p50 ms':>9} {'p99 ms':>9} {'requests':>9} {'non-2xx':>8}"
+    header = (
+        f"{'target':<22} {'pages':>5} {'requests/s':>11} {'p50 ms':>9} {'p99 ms':>9} "
+        f"{'requests':>9} {'non-2xx':>8} {'other CPU':>10}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r.target:<22} {r.pages:>5} {r.rps:>11,.0f} {r.p50:>9.2f} {r.p99:>9.2f} {r.requests:>9} {r.non_2xx:>8}"
+            f"{r.target:<22} {r.pages:>5} {r.rps:>11,.0f} {r.p50:>9.2f} {r.p99:>9.2f} "
+            f"{r.requests:>9} {r.non_2xx:>8} {fmt_share(r.other_cpu):>10}"
         )
+    print(
+        "(other CPU: share of the machine's CPU time used by processes other than this "
+        "script, wrk and the servers during the run)"
+    )
     print()
     g, n = results[0], results[1]
     print(
-        f"gunicorn/nginx: requests/s {g.rps / n.rps:.3g}× (nginx {n.rps / g.rps:.1f}× faster), "
+        f"gunicorn/nginx: requests/s {g.rps / n.rps:.3g}× (nginx {n.rps / g.rps:.1f}× more), "
         f"p99 {g.p99 / n.p99:.1f}×"
     )
     if args.uncached:
         u = results[2]
         print(
-            f"gunicorn cache off/nginx: requests/s {u.rps / n.rps:.3g}× (nginx {n.rps / u.rps:.1f}× faster), "
-            f"p99 {u.p99 / n.p99:.1f}×; cached/cache off: {g.rps / u.rps:.1f}×"
+            f"gunicorn cache off/nginx: requests/s {u.rps / n.rps:.3g}× "
+            f"(nginx {n.rps / u.rps:.0f}× more), p99 {u.p99 / n.p99:.0f}×; "
+            f"cached/cache off: requests/s {g.rps / u.rps:.1f}×"
         )
     for r in results:
         if r.non_2xx:
@@ -708,6 +726,10 @@ def bench(
         bad = {k: v for k, v in r.socket_errors.items() if v}
         if bad:
             print(f"WARNING: {r.target}: socket errors {bad}")
+        if r.other_cpu is not None and r.other_cpu > 0.15:
+            print(
+                f"WARNING: {r.target}: other work used {r.other_cpu:.0%} of the CPUs during the run"
+            )
     if args.verbose:
         for r in results:
             print(f"\n--- wrk output, {r.target}\n{r.raw}")

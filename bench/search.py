@@ -313,10 +313,7 @@ def setup_django(workdir: Path, database_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     os.environ.pop("REDIS_URL", None)
     import django
-    from django.conf import settings
 
-    if "gongkai.search" not in settings.INSTALLED_APPS:  # before the app is wired in settings
-        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "gongkai.search"]
     django.setup()
 
 

@@ -2,8 +2,8 @@
 
 Mounted on the public NinjaAPI (gongkai/api/public.py):
 
-    from gongkai.search.api import router as search_router
-    api.add_router("/search", search_router, tags=["检索"])
+    from gongkai.search.api import build_router
+    api.add_router("/search", build_router())
 
 Same parameters and results as the portal's /search/ page (published content of LIVE items);
 an unusable query (nothing to look for, unknown column) answers 400 with a message.
@@ -132,6 +132,3 @@ def build_router() -> Router:
         )
 
     return router
-
-
-router = build_router()

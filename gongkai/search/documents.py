@@ -118,9 +118,9 @@ def facets_for(row: DocRow) -> str:
 # --- keys ------------------------------------------------------------------------------------
 
 
-def sort_key(date: dt.datetime, item_id: int, scope: str) -> int:
+def sort_key(date: dt.datetime | None, item_id: int, scope: str) -> int:
     """Newest first, then the highest id: (seconds << 32) | (id << 1) | scope bit."""
-    seconds = max(0, int(date.timestamp()))
+    seconds = max(0, int(date.timestamp())) if date is not None else 0
     return (seconds << 32) | ((int(item_id) & 0x7FFFFFFF) << 1) | (1 if scope == Scope.STAFF else 0)
 
 
@@ -366,21 +366,21 @@ def _parse_date(value) -> dt.date | None:
 
 
 def id_batches(scope: str, batch_size: int) -> Iterator[list[int]]:
-    """Ids of the items a full reindex of `scope` covers, in batches (keyset paging)."""
+    """Ids of the items a full reindex of `scope` covers, in batches, newest first (`sort_key`
+    descending: ascending FTS5 rowids, see backends/sqlite.py; FTS5 writes out its buffer
+    whenever a rowid goes down). The keys (8 bytes an item) are sorted in memory."""
     from gongkai.catalog.models import LIVE_Q, Item
 
-    rows = Item.objects.all()
     if scope == Scope.PUBLIC:
-        rows = rows.filter(LIVE_Q)
-    last = 0
-    while True:
-        ids = list(
-            rows.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
+        rows = Item.objects.filter(LIVE_Q).values_list("pk", "published_at")
+    else:
+        rows = Item.objects.values_list("pk", "updated_at")
+    keys = sorted(
+        (sort_key(date, pk, scope) for pk, date in rows.iterator(chunk_size=10_000)),
+        reverse=True,
+    )
+    for start in range(0, len(keys), batch_size):
+        yield [(key >> 1) & 0x7FFFFFFF for key in keys[start : start + batch_size]]
 
 
 def count_items(scope: str) -> int:

@@ -136,15 +136,16 @@ def where(request: Request, tier: int, *, exclusive: bool, column: bool = True):
 
 
 def matches(request: Request, tier: int, *, exclusive: bool, columns: str, column=True):
-    """A SELECT of `columns` of a tier's rows, and its parameters."""
+    """A query `WITH m AS MATERIALIZED (…)` of `columns` of a tier's rows (to be followed by
+    the SELECT from m), and its parameters. Materialised, so that the matches are collected
+    through the GIN index: otherwise the planner may read the sort_key index backwards and test
+    each row, decompressing its tsvectors (seconds for a common word)."""
     (sql, params), negative = where(request, tier, exclusive=exclusive, column=column)
     select = f"SELECT {columns} FROM {DOC_TABLE} WHERE {sql}"
-    if negative is None:
-        return select, params
-    return f"{select} EXCEPT SELECT {columns} FROM {DOC_TABLE} WHERE {negative[0]}", [
-        *params,
-        *negative[1],
-    ]
+    if negative is not None:
+        select += f" EXCEPT SELECT {columns} FROM {DOC_TABLE} WHERE {negative[0]}"
+        params = [*params, *negative[1]]
+    return f"WITH m AS MATERIALIZED ({select})", params
 
 
 class PostgresBackend(Backend):
@@ -237,12 +238,14 @@ class PostgresBackend(Backend):
     # Reading ---------------------------------------------------------------------------------
 
     def search(self, request: Request):
-        """In a transaction that keeps the planner on the indexes: it prices `@@` as cheap and
-        may read and decompress every tsvector of a sequential scan instead (tens of ms for a
+        """In a transaction that keeps the planner on the GIN index: it prices `@@` as cheap
+        and may prefer a sequential scan that decompresses every tsvector (tens of ms for a
         few thousand rows); JIT compilation of such plans costs more than it saves here."""
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL jit = off")
+            # Exact bitmaps: a lossy one makes PostgreSQL recheck (decompress) whole pages.
+            cursor.execute("SET LOCAL work_mem = '32MB'")
             return super().search(request)
 
     def first(self, request: Request, n: int):
@@ -251,7 +254,7 @@ class PostgresBackend(Backend):
         sql, params = matches(request, ALL, exclusive=False, columns="item_id, sort_key")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT item_id, sort_key, count(*) OVER () FROM ({sql}) AS m "
+                f"{sql} SELECT item_id, sort_key, count(*) OVER () FROM m "
                 "ORDER BY sort_key DESC LIMIT %s",
                 [*params, n],
             )
@@ -282,17 +285,14 @@ class PostgresBackend(Backend):
     def count(self, request: Request, tier: int, *, exclusive: bool) -> int:
         sql, params = matches(request, tier, exclusive=exclusive, columns="sort_key")
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)
+            cursor.execute(f"{sql} SELECT count(*) FROM m", params)
             return cursor.fetchone()[0]
 
     def ids(self, request, tier, *, exclusive, offset, limit):
         sql, params = matches(request, tier, exclusive=exclusive, columns="item_id, sort_key")
         with connection.cursor() as cursor:
-            # Sorting the matches (not reading the sort_key index backwards and testing each
-            # row, which the planner prefers and which decompresses tsvectors row by row).
             cursor.execute(
-                f"SELECT item_id, sort_key FROM ({sql}) AS m "
-                "ORDER BY sort_key DESC LIMIT %s OFFSET %s",
+                f"{sql} SELECT item_id, sort_key FROM m ORDER BY sort_key DESC LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             )
             return [(item_id, key) for item_id, key in cursor.fetchall()]
@@ -302,7 +302,5 @@ class PostgresBackend(Backend):
             request, len(TIERS) - 1, exclusive=False, columns="column_id, sort_key", column=False
         )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT column_id, count(*) FROM ({sql}) AS m GROUP BY column_id", params
-            )
+            cursor.execute(f"{sql} SELECT column_id, count(*) FROM m GROUP BY column_id", params)
             return dict(cursor.fetchall())

@@ -1,6 +1,6 @@
 """SQLite: an FTS5 table per scope over the pre-segmented words.
 
-    search_fts_public / search_fts_staff (rowid = SearchDocument.sort_key)
+    search_fts_public / search_fts_staff (rowid = ROWID_TOP - SearchDocument.sort_key)
         title title_x head head_x body body_x att att_x facets
         tokenize 'ascii' (the words are already cut and normalised; the tokenizer only splits
         at the spaces), columnsize=0 (no bm25)
@@ -11,6 +11,11 @@ them with its own index. Every word is written inside double quotes (FTS5 string
 contain only letters and digits (`segment.SAFE_CHARS`), so no user text is read as syntax.
 Counting results per column joins the matches to SearchDocument through the (sort_key,
 column_id) index.
+
+The rowid is the sort key upside down, so that "newest first" is FTS5's ascending rowid order:
+SQLite 3.40's FTS5 answered some `ORDER BY rowid DESC` queries incompletely on a large index
+(a 200,000-item benchmark index lost 1,390 of 3,304 rows of `决定 AND 无限` in descending order;
+ascending order and count(*) were right; see docs/benchmarks.md).
 """
 
 # ruff: noqa: S608 - SQL here is built from constant table and column names and placeholders;
@@ -37,6 +42,14 @@ FTS_TABLES = {Scope.PUBLIC: "search_fts_public", Scope.STAFF: "search_fts_staff"
 #: The words are already cut and normalised: FTS5 only has to split at the spaces. `ascii`
 #: treats every non-ASCII character as part of a word, so it never cuts a word itself.
 TOKENIZE = "tokenize = 'ascii', columnsize = 0"
+#: rowid = ROWID_TOP - sort_key (sort keys are below 2**63).
+ROWID_TOP = 2**63 - 1
+
+
+def rowid(sort_key: int) -> int:
+    return ROWID_TOP - sort_key
+
+
 FTS_COLUMNS = ("title", "title_x", "head", "head_x", "body", "body_x", "att", "att_x", "facets")
 DOC_TABLE = "search_searchdocument"
 DOC_COLUMNS = (
@@ -148,7 +161,8 @@ class SQLiteBackend(Backend):
             return
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         by_scope: dict[str, list] = {}
-        for row in rows:
+        # In rowid order (newest first): FTS5 flushes its buffer whenever a rowid goes down.
+        for row in sorted(rows, key=lambda r: -r.sort_key):
             by_scope.setdefault(row.scope, []).append(row)
         with connection.cursor() as cursor:
             for scope, scoped in by_scope.items():
@@ -180,7 +194,7 @@ class SQLiteBackend(Backend):
                     f"VALUES ({', '.join(['%s'] * (len(FTS_COLUMNS) + 1))})",
                     [
                         (
-                            r.sort_key,
+                            rowid(r.sort_key),
                             r.title.main,
                             r.title.extra,
                             r.head.main,
@@ -208,7 +222,10 @@ class SQLiteBackend(Backend):
             if not keys:
                 continue
             key_marks = ", ".join(["%s"] * len(keys))
-            cursor.execute(f"DELETE FROM {FTS_TABLES[scope]} WHERE rowid IN ({key_marks})", keys)
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLES[scope]} WHERE rowid IN ({key_marks})",
+                [rowid(k) for k in keys],
+            )
             cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE sort_key IN ({key_marks})", keys)
             deleted += len(keys)
         return deleted
@@ -273,10 +290,10 @@ class SQLiteBackend(Backend):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid FROM {table} WHERE {table} MATCH %s "
-                "ORDER BY rowid DESC LIMIT %s OFFSET %s",
+                "ORDER BY rowid LIMIT %s OFFSET %s",
                 [expression(request, tier, exclusive=exclusive), limit, offset],
             )
-            keys = [k for (k,) in cursor.fetchall()]
+            keys = [ROWID_TOP - r for (r,) in cursor.fetchall()]
         return [((k >> 1) & 0x7FFFFFFF, k) for k in keys]
 
     def tiers(self, request: Request, keys: list[int]) -> dict[int, int]:
@@ -292,7 +309,8 @@ class SQLiteBackend(Backend):
                         f"SELECT rowid FROM {table} WHERE {table} MATCH %s",
                         [expression(request, tier, exclusive=False)],
                     )
-                    for (key,) in cursor.fetchall():
+                    for (row,) in cursor.fetchall():
+                        key = ROWID_TOP - row
                         if key in wanted and key not in scores:
                             scores[key] = len(TIERS) - 1 - tier
         return {k: scores.get(k, 0) for k in keys}
@@ -303,7 +321,8 @@ class SQLiteBackend(Backend):
             cursor.execute(
                 f"SELECT d.column_id, count(*) FROM {table} f "
                 f"JOIN {DOC_TABLE} d INDEXED BY search_document_sort_column "
-                f"ON d.sort_key = f.rowid WHERE {table} MATCH %s GROUP BY d.column_id",
+                f"ON d.sort_key = {ROWID_TOP} - f.rowid WHERE {table} MATCH %s "
+                "GROUP BY d.column_id",
                 [expression(request, len(TIERS) - 1, exclusive=False, column=False)],
             )
             return dict(cursor.fetchall())
