@@ -2,8 +2,8 @@
 
 `SearchDocument` holds what is filtered and sorted on (column, unit, year, validity, kind, the
 normalised 文号, the date) for one item in one scope. The words themselves live in the
-database's full-text structure, written by the backend next to the row: an FTS5 table
-`search_fts` on SQLite (rowid = `sort_key`), and the tsvector columns `tsv_title`, `tsv_head`,
+database's full-text structure, written by the backend next to the row: an FTS5 table per
+scope on SQLite (rowid = `position`), and the tsvector columns `tsv_title`, `tsv_head`,
 `tsv_body`, `tsv_att` with a GIN index on PostgreSQL (migration 0001 creates whichever applies).
 
 Two scopes: PUBLIC is the published version of LIVE items (what the portal searches; a withdrawn
@@ -32,6 +32,9 @@ class SearchDocument(models.Model):
     #: (seconds since 1970 of `date`) << 32 | item id << 1 | (1 for STAFF): unique, and in the
     #: order "newest first, then highest id" on both databases (the FTS5 rowid on SQLite).
     sort_key = models.BigIntegerField(unique=True)
+    #: SQLite only: the FTS5 rowid, in the order of `sort_key` (newest first = lowest), with
+    #: small gaps so that the index stays compact (see backends/sqlite.py).
+    position = models.BigIntegerField(null=True, blank=True)
     version_id = models.BigIntegerField(null=True, blank=True)
     column_id = models.BigIntegerField()
     unit_id = models.BigIntegerField()

@@ -72,6 +72,7 @@ MAX_TOKEN_LENGTH = 60
 MAX_FIELD_TOKENS = 16000
 MAX_OCCURRENCES = 200
 FILLER = "0gkfill0"
+_LONG_RUN = re.compile(f"[^ ]{{{MAX_TOKEN_LENGTH + 1}}}")
 _SUBWORD_CACHE_LIMIT = 400_000
 
 
@@ -145,10 +146,12 @@ class Segmenter:
     def tokens(self, text: str) -> list[str]:
         """The words of `text`, in order."""
         text = normalize(text)
-        if not text.strip():
+        if not text or text.isspace():
             return []
-        tokens = " ".join(self._jieba.cut(text, False)).split()
-        if tokens and max(map(len, tokens)) > MAX_TOKEN_LENGTH:
+        # `normalize` leaves single spaces between words, which jieba returns as words of
+        # their own; a word longer than MAX_TOKEN_LENGTH needs that many characters in a row.
+        tokens = list(filter(" ".__ne__, self._jieba.cut(text, False)))
+        if _LONG_RUN.search(text):
             tokens = [t[:MAX_TOKEN_LENGTH] for t in tokens]
         return tokens
 
@@ -164,7 +167,10 @@ class Segmenter:
         if n >= 2 and is_cjk_word(token):
             found = dict.fromkeys(token) if chars else {}
             if n >= 3:
-                found.update(dict.fromkeys(token[i : i + 2] for i in range(n - 1)))
+                has_word = self._jieba.has_word
+                found.update(
+                    dict.fromkeys(pair for i in range(n - 1) if has_word(pair := token[i : i + 2]))
+                )
             if n >= 4:
                 for i in range(n - 2):
                     tri = token[i : i + 3]

@@ -1,6 +1,6 @@
 """SQLite: an FTS5 table per scope over the pre-segmented words.
 
-    search_fts_public / search_fts_staff (rowid = ROWID_TOP - SearchDocument.sort_key)
+    search_fts_public / search_fts_staff (rowid = SearchDocument.position)
         title title_x head head_x body body_x att att_x facets
         tokenize 'ascii' (the words are already cut and normalised; the tokenizer only splits
         at the spaces), columnsize=0 (no bm25)
@@ -9,13 +9,17 @@ A word is matched in a field's words and its `_x` words; a phrase in the field's
 Filters are words of `facets` (c12 u3 y2024 vinforce kpolicy d<文号 hash>), so FTS5 intersects
 them with its own index. Every word is written inside double quotes (FTS5 strings), and words
 contain only letters and digits (`segment.SAFE_CHARS`), so no user text is read as syntax.
-Counting results per column joins the matches to SearchDocument through the (sort_key,
-column_id) index.
 
-The rowid is the sort key upside down, so that "newest first" is FTS5's ascending rowid order:
-SQLite 3.40's FTS5 answered some `ORDER BY rowid DESC` queries incompletely on a large index
-(a 200,000-item benchmark index lost 1,390 of 3,304 rows of `决定 AND 无限` in descending order;
-ascending order and count(*) were right; see docs/benchmarks.md).
+The rowid, `position`, is in the order of `sort_key` upside down, so that "newest first" is
+FTS5's ascending rowid order and a page is the first rows of the match (SQLite 3.40's FTS5
+answered some `ORDER BY rowid DESC` queries incompletely on a large index: a 200,000-item
+benchmark index lost 1,390 of 3,304 rows of `决定 AND 无限` in descending order). Positions are
+small numbers SPACING apart — a full rebuild numbers the items 0, 8, 16, … newest first, a newly
+published item goes before the newest (−8, −16, …), anything else into the gap between its
+neighbours, moving a few rows when there is none (`_place`) — because FTS5 stores each word's
+list of rowids as differences: with 2**63 − sort_key (seconds << 32) the differences took 6 to
+9 bytes, with positions 1 or 2, which halved the index and made writing it a quarter faster
+(docs/benchmarks.md). Results are mapped back to items through the (scope, position) index.
 """
 
 # ruff: noqa: S608 - SQL here is built from constant table and column names and placeholders;
@@ -42,12 +46,10 @@ FTS_TABLES = {Scope.PUBLIC: "search_fts_public", Scope.STAFF: "search_fts_staff"
 #: The words are already cut and normalised: FTS5 only has to split at the spaces. `ascii`
 #: treats every non-ASCII character as part of a word, so it never cuts a word itself.
 TOKENIZE = "tokenize = 'ascii', columnsize = 0"
-#: rowid = ROWID_TOP - sort_key (sort keys are below 2**63).
-ROWID_TOP = 2**63 - 1
-
-
-def rowid(sort_key: int) -> int:
-    return ROWID_TOP - sort_key
+#: Distance between neighbouring positions after a rebuild (room for later insertions).
+SPACING = 8
+#: Rows read at a time when a gap has to be made.
+WINDOW = 64
 
 
 FTS_COLUMNS = ("title", "title_x", "head", "head_x", "body", "body_x", "att", "att_x", "facets")
@@ -65,26 +67,12 @@ DOC_COLUMNS = (
     "doc_key",
     "date",
     "indexed_at",
+    "position",
 )
-
-
-def create_sql() -> list[str]:
-    """The statements migration 0001 runs on SQLite."""
-    statements = [_create_table_sql(table) for table in FTS_TABLES.values()]
-    statements.append(
-        f"CREATE INDEX search_document_sort_column ON {DOC_TABLE} (sort_key, column_id)"
-    )
-    return statements
 
 
 def _create_table_sql(table: str) -> str:
     return f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(FTS_COLUMNS)}, {TOKENIZE})"
-
-
-def drop_sql() -> list[str]:
-    return [f"DROP TABLE IF EXISTS {t}" for t in FTS_TABLES.values()] + [
-        "DROP INDEX IF EXISTS search_document_sort_column"
-    ]
 
 
 def _string(word: str) -> str:
@@ -161,17 +149,17 @@ class SQLiteBackend(Backend):
             return
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         by_scope: dict[str, list] = {}
-        # In rowid order (newest first): FTS5 flushes its buffer whenever a rowid goes down.
+        # Newest first, in rowid order: FTS5 flushes its buffer whenever a rowid goes down.
         for row in sorted(rows, key=lambda r: -r.sort_key):
             by_scope.setdefault(row.scope, []).append(row)
         with connection.cursor() as cursor:
             for scope, scoped in by_scope.items():
                 if not fresh:
                     self._delete(cursor, scope, [r.item_id for r in scoped])
-                cursor.executemany(
-                    f"INSERT INTO {DOC_TABLE} ({', '.join(DOC_COLUMNS)}) "
-                    f"VALUES ({', '.join(['%s'] * len(DOC_COLUMNS))})",
-                    [
+                placed = self._place(cursor, scope, [r.sort_key for r in scoped])
+                docs = []
+                for r in scoped:
+                    docs.append(
                         (
                             r.item_id,
                             r.scope,
@@ -185,16 +173,20 @@ class SQLiteBackend(Backend):
                             r.doc_key,
                             connection.ops.adapt_datetimefield_value(r.date),
                             now,
+                            placed[r.sort_key],
                         )
-                        for r in scoped
-                    ],
+                    )
+                cursor.executemany(
+                    f"INSERT INTO {DOC_TABLE} ({', '.join(DOC_COLUMNS)}) "
+                    f"VALUES ({', '.join(['%s'] * len(DOC_COLUMNS))})",
+                    docs,
                 )
                 cursor.executemany(
                     f"INSERT INTO {FTS_TABLES[scope]} (rowid, {', '.join(FTS_COLUMNS)}) "
                     f"VALUES ({', '.join(['%s'] * (len(FTS_COLUMNS) + 1))})",
                     [
                         (
-                            rowid(r.sort_key),
+                            placed[r.sort_key],
                             r.title.main,
                             r.title.extra,
                             r.head.main,
@@ -205,9 +197,116 @@ class SQLiteBackend(Backend):
                             r.att.extra,
                             r.facets,
                         )
-                        for r in scoped
+                        for r in sorted(scoped, key=lambda r: placed[r.sort_key])
                     ],
                 )
+
+    # Positions -------------------------------------------------------------------------------
+
+    def _edge(self, cursor, scope: str, newest: bool):
+        """(sort_key, position) of the newest or the oldest row of the scope, or None."""
+        cursor.execute(
+            f"SELECT sort_key, position FROM {DOC_TABLE} WHERE scope = %s "
+            f"ORDER BY sort_key {'DESC' if newest else 'ASC'} LIMIT 1",
+            [scope],
+        )
+        return cursor.fetchone()
+
+    def _place(self, cursor, scope: str, keys: list[int]) -> dict[int, int]:
+        """Positions for new rows with these sort keys (newest first), none of them indexed
+        yet. Usually all of them are newer than every row (a publication) or older (a
+        rebuild, batch after batch): numbered on from the edge. Otherwise one by one."""
+        newest, oldest = self._edge(cursor, scope, True), self._edge(cursor, scope, False)
+        if newest is None:
+            return {key: n * SPACING for n, key in enumerate(keys)}
+        if keys[-1] > newest[0]:
+            start = newest[1] - SPACING * len(keys)
+            return {key: start + n * SPACING for n, key in enumerate(keys)}
+        if keys[0] < oldest[0]:
+            return {key: oldest[1] + (n + 1) * SPACING for n, key in enumerate(keys)}
+        placed: dict[int, int] = {}
+        previous = None  # the row placed just before: newer than the next one
+        for key in keys:
+            placed[key] = self._place_one(cursor, scope, key, previous)
+            previous = (key, placed[key])
+        return placed
+
+    def _place_one(self, cursor, scope: str, key: int, previous) -> int:
+        newer = self._nearest(cursor, scope, key, newer=True)
+        if previous is not None and (newer is None or previous[0] < newer[0]):
+            newer = previous  # placed in this batch, not written yet
+        older = self._nearest(cursor, scope, key, newer=False)
+        if newer is None:
+            return older[1] - SPACING
+        if older is None:
+            return newer[1] + SPACING
+        if older[1] - newer[1] >= 2:
+            return (newer[1] + older[1]) // 2
+        return self._make_room(cursor, scope, key, newer[1])
+
+    def _nearest(self, cursor, scope: str, key: int, *, newer: bool):
+        """(sort_key, position) of the indexed row nearest to `key` on the newer (or the
+        older) side, or None."""
+        cursor.execute(
+            f"SELECT sort_key, position FROM {DOC_TABLE} WHERE scope = %s AND sort_key "
+            f"{'>' if newer else '<'} %s ORDER BY sort_key {'ASC' if newer else 'DESC'} LIMIT 1",
+            [scope, key],
+        )
+        return cursor.fetchone()
+
+    def _make_room(self, cursor, scope: str, key: int, base: int) -> int:
+        """No free position between `base` (the newer neighbour's) and the older neighbour's:
+        spread the next older rows out up to the first gap wide enough (or past the oldest
+        row) and return the position left free after `base`."""
+        limit = WINDOW
+        while True:
+            cursor.execute(
+                f"SELECT sort_key, position FROM {DOC_TABLE} WHERE scope = %s AND sort_key < %s "
+                "ORDER BY sort_key DESC LIMIT %s",
+                [scope, key, limit],
+            )
+            older = cursor.fetchall()
+            end = None
+            for j, (_key, pos) in enumerate(older):
+                if pos - base - 1 >= j + 1:  # the new row and rows 0 … j-1 fit below pos
+                    end, moving = pos, older[:j]
+                    break
+            else:
+                if len(older) == limit:
+                    limit *= 4
+                    continue
+                moving = older  # up to the oldest row: room enough after it
+            break
+        step = SPACING if end is None else (end - base) // (len(moving) + 2)
+        self._move(
+            cursor,
+            scope,
+            dict(moving),
+            {k: base + step * (n + 2) for n, (k, _pos) in enumerate(moving)},
+        )
+        return base + step
+
+    def _move(self, cursor, scope: str, old: dict[int, int], new: dict[int, int]) -> None:
+        """Give indexed rows (sort_key → position) new positions: their FTS5 rows are read,
+        deleted, and written again under the new rowids."""
+        if not old:
+            return
+        table = FTS_TABLES[scope]
+        contents = []
+        for key, pos in old.items():
+            cursor.execute(f"SELECT {', '.join(FTS_COLUMNS)} FROM {table} WHERE rowid = %s", [pos])
+            contents.append((new[key], *cursor.fetchone()))
+        marks = ", ".join(["%s"] * len(old))
+        cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(old.values()))
+        cursor.executemany(
+            f"UPDATE {DOC_TABLE} SET position = %s WHERE sort_key = %s",
+            [(new[key], key) for key in old],
+        )
+        cursor.executemany(
+            f"INSERT INTO {table} (rowid, {', '.join(FTS_COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * (len(FTS_COLUMNS) + 1))})",
+            sorted(contents),
+        )
 
     def _delete(self, cursor, scope: str, item_ids: list[int]) -> int:
         deleted = 0
@@ -215,19 +314,22 @@ class SQLiteBackend(Backend):
             chunk = item_ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT sort_key FROM {DOC_TABLE} WHERE scope = %s AND item_id IN ({marks})",
+                f"SELECT position FROM {DOC_TABLE} WHERE scope = %s AND item_id IN ({marks})",
                 [scope, *chunk],
             )
-            keys = [k for (k,) in cursor.fetchall()]
-            if not keys:
+            positions = [p for (p,) in cursor.fetchall()]
+            if not positions:
                 continue
-            key_marks = ", ".join(["%s"] * len(keys))
             cursor.execute(
-                f"DELETE FROM {FTS_TABLES[scope]} WHERE rowid IN ({key_marks})",
-                [rowid(k) for k in keys],
+                f"DELETE FROM {FTS_TABLES[scope]} WHERE rowid IN "
+                f"({', '.join(['%s'] * len(positions))})",
+                positions,
             )
-            cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE sort_key IN ({key_marks})", keys)
-            deleted += len(keys)
+            cursor.execute(
+                f"DELETE FROM {DOC_TABLE} WHERE scope = %s AND item_id IN ({marks})",
+                [scope, *chunk],
+            )
+            deleted += len(positions)
         return deleted
 
     def delete(self, scope: str, item_ids: list[int]) -> int:
@@ -289,12 +391,12 @@ class SQLiteBackend(Backend):
         table = FTS_TABLES[request.scope]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH %s "
-                "ORDER BY rowid LIMIT %s OFFSET %s",
-                [expression(request, tier, exclusive=exclusive), limit, offset],
+                f"SELECT d.item_id, d.sort_key FROM {table} f CROSS JOIN {DOC_TABLE} d "
+                "INDEXED BY search_document_position ON d.scope = %s AND d.position = f.rowid "
+                f"WHERE {table} MATCH %s ORDER BY f.rowid LIMIT %s OFFSET %s",
+                [request.scope, expression(request, tier, exclusive=exclusive), limit, offset],
             )
-            keys = [ROWID_TOP - r for (r,) in cursor.fetchall()]
-        return [((k >> 1) & 0x7FFFFFFF, k) for k in keys]
+            return [tuple(row) for row in cursor.fetchall()]
 
     def tiers(self, request: Request, keys: list[int]) -> dict[int, int]:
         """Each tier's full expression (filters included) matches a subset of these few rows:
@@ -306,11 +408,12 @@ class SQLiteBackend(Backend):
             with connection.cursor() as cursor:
                 for tier in range(len(TIERS) - 1):
                     cursor.execute(
-                        f"SELECT rowid FROM {table} WHERE {table} MATCH %s",
-                        [expression(request, tier, exclusive=False)],
+                        f"SELECT d.sort_key FROM {table} f CROSS JOIN {DOC_TABLE} d "
+                        "INDEXED BY search_document_position "
+                        f"ON d.scope = %s AND d.position = f.rowid WHERE {table} MATCH %s",
+                        [request.scope, expression(request, tier, exclusive=False)],
                     )
-                    for (row,) in cursor.fetchall():
-                        key = ROWID_TOP - row
+                    for (key,) in cursor.fetchall():
                         if key in wanted and key not in scores:
                             scores[key] = len(TIERS) - 1 - tier
         return {k: scores.get(k, 0) for k in keys}
@@ -319,10 +422,9 @@ class SQLiteBackend(Backend):
         table = FTS_TABLES[request.scope]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.column_id, count(*) FROM {table} f "
-                f"JOIN {DOC_TABLE} d INDEXED BY search_document_sort_column "
-                f"ON d.sort_key = {ROWID_TOP} - f.rowid WHERE {table} MATCH %s "
-                "GROUP BY d.column_id",
-                [expression(request, len(TIERS) - 1, exclusive=False, column=False)],
+                f"SELECT d.column_id, count(*) FROM {table} f CROSS JOIN {DOC_TABLE} d "
+                "INDEXED BY search_document_position ON d.scope = %s AND d.position = f.rowid "
+                f"WHERE {table} MATCH %s GROUP BY d.column_id",
+                [request.scope, expression(request, len(TIERS) - 1, exclusive=False, column=False)],
             )
             return dict(cursor.fetchall())

@@ -1,0 +1,95 @@
+"""SQLite: FTS5 rowids (`SearchDocument.position`) stay in `sort_key` order however items are
+indexed — newest first, oldest first, in random order, re-indexed, with no gap left."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.db import connection, transaction
+
+from gongkai.search import documents, segment, services
+from gongkai.search.backends import sqlite as backend_module
+from gongkai.search.models import Scope, SearchDocument
+from gongkai.search.selectors import SearchParams, search_public
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="positions are the SQLite backend's FTS5 rowids"
+)
+
+
+def assert_in_order(scope=Scope.PUBLIC):
+    rows = list(
+        SearchDocument.objects.filter(scope=scope)
+        .order_by("-sort_key")
+        .values_list("sort_key", "position")
+    )
+    positions = [p for _, p in rows]
+    assert positions == sorted(positions)
+    assert len(set(positions)) == len(positions)
+    table = backend_module.FTS_TABLES[scope]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {table} ORDER BY rowid")  # noqa: S608
+        assert [r for (r,) in cursor.fetchall()] == positions
+    return positions
+
+
+def listed(q="低保"):
+    """Every result, by date, page after page."""
+    titles, page = [], 1
+    while True:
+        result = search_public(SearchParams(q=q, sort="date", page=page))
+        titles += [i.title for i in result.items]
+        if not result.has_next:
+            return titles
+        page += 1
+
+
+@pytest.mark.parametrize("spacing", [8, 1])
+def test_random_order_keeps_rowids_in_date_order(publish, monkeypatch, spacing):
+    """With SPACING 1 every insertion between two rows has to move rows to make room."""
+    monkeypatch.setattr(backend_module, "SPACING", spacing)
+    monkeypatch.setattr(backend_module, "WINDOW", 2)
+    items = [publish(f"低保第{n:02d}号", "", day=n, index=False) for n in range(30)]
+    order = list(range(30))
+    random.Random(7).shuffle(order)
+    for n in order:
+        services.index_item(item_id=items[n].pk)
+        assert_in_order()
+    assert listed() == [f"低保第{n:02d}号" for n in range(29, -1, -1)]
+    # Re-indexing moves nothing out of order either.
+    for n in order[:10]:
+        services.index_item(item_id=items[n].pk)
+    assert_in_order()
+    assert listed() == [f"低保第{n:02d}号" for n in range(29, -1, -1)]
+
+
+def test_rebuild_numbers_newest_first_and_new_items_go_before(publish):
+    for n in range(5):
+        publish(f"低保{n}", "", day=n, index=False)
+    services.reindex(scope=Scope.PUBLIC, clear=True, batch_size=2)
+    step = backend_module.SPACING
+    assert assert_in_order() == [0, step, 2 * step, 3 * step, 4 * step]
+    newest = publish("低保最新", "")  # published now: newer than all
+    oldest = publish("低保最早", "", day=-30)
+    positions = assert_in_order()
+    doc = SearchDocument.objects.get(item_id=newest.pk, scope=Scope.PUBLIC)
+    assert doc.position == -step
+    assert SearchDocument.objects.get(item_id=oldest.pk).position == positions[-1]
+    assert listed()[0] == "低保最新" and listed()[-1] == "低保最早"
+
+
+@pytest.mark.parametrize("spacing", [8, 1])
+def test_a_batch_interleaved_with_indexed_rows(publish, monkeypatch, spacing):
+    monkeypatch.setattr(backend_module, "SPACING", spacing)
+    monkeypatch.setattr(backend_module, "WINDOW", 2)
+    for n in range(0, 20, 2):
+        publish(f"低保{n:02d}", "", day=n)
+    odd = [publish(f"低保{n:02d}", "", day=n, index=False) for n in range(1, 20, 2)]
+    assert len(assert_in_order()) == 10
+    seg = segment.get_segmenter()
+    rows = [documents.build_row(s, seg) for s in documents.public_sources([i.pk for i in odd])]
+    with transaction.atomic():
+        backend_module.SQLiteBackend().write(rows)
+    assert len(assert_in_order()) == 20
+    assert listed() == [f"低保{n:02d}" for n in range(19, -1, -1)]
