@@ -26,7 +26,11 @@ class Scope(models.TextChoices):
 
 class SearchDocument(models.Model):
     item = models.ForeignKey(
-        "catalog.Item", verbose_name=_("信息"), on_delete=models.CASCADE, related_name="+"
+        "catalog.Item",
+        verbose_name=_("信息"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (item, scope) index serves look-ups by item
     )
     scope = models.CharField(_("范围"), max_length=10, choices=Scope.choices)
     #: (seconds since 1970 of `date`) << 32 | item id << 1 | (1 for STAFF): unique, and in the

@@ -86,6 +86,15 @@ def test_demo_command_is_idempotent_and_prints_passwords_once():
     )
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
+    # Search works at once: every live demo item is indexed by the command itself.
+    from gongkai.catalog.models import LIVE_Q, Item
+    from gongkai.search.models import SearchDocument
+
+    live = set(Item.objects.filter(LIVE_Q).values_list("pk", flat=True))
+    assert live
+    assert (
+        set(SearchDocument.objects.filter(scope="public").values_list("item_id", flat=True)) == live
+    )
     call_command("demo", stdout=io.StringIO())
     assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == len(
         DEMO_ACCOUNTS
