@@ -14,12 +14,14 @@ The rowid, `position`, is in the order of `sort_key` upside down, so that "newes
 FTS5's ascending rowid order and a page is the first rows of the match (SQLite 3.40's FTS5
 answered some `ORDER BY rowid DESC` queries incompletely on a large index: a 200,000-item
 benchmark index lost 1,390 of 3,304 rows of `决定 AND 无限` in descending order). Positions are
-small numbers SPACING apart — a full rebuild numbers the items 0, 8, 16, … newest first, a newly
-published item goes before the newest (−8, −16, …), anything else into the gap between its
-neighbours, moving a few rows when there is none (`_place`) — because FTS5 stores each word's
-list of rowids as differences: with 2**63 − sort_key (seconds << 32) the differences took 6 to
-9 bytes, with positions 1 or 2, which halved the index and made writing it a quarter faster
-(docs/benchmarks.md). Results are mapped back to items through the (scope, position) index.
+small numbers SPACING apart: a full rebuild numbers the items 0, 8, 16, … newest first; a newly
+published item goes before the newest (−8, −16, …); anything else goes into the gap between its
+neighbours, spread evenly when several fall into one gap (so `reindex` without --clear puts
+each batch back where it was), a few older rows moving when the gap is too narrow (`_place`).
+FTS5 stores each word's list of rowids as differences: with 2**63 − sort_key (seconds << 32)
+they took 6 to 9 bytes, with positions 1 or 2, which halved the index and made writing it about
+a third faster (docs/benchmarks.md). Results are mapped back to items through the (scope,
+position) index.
 """
 
 # ruff: noqa: S608 - SQL here is built from constant table and column names and placeholders;
@@ -215,7 +217,7 @@ class SQLiteBackend(Backend):
     def _place(self, cursor, scope: str, keys: list[int]) -> dict[int, int]:
         """Positions for new rows with these sort keys (newest first), none of them indexed
         yet. Usually all of them are newer than every row (a publication) or older (a
-        rebuild, batch after batch): numbered on from the edge. Otherwise one by one."""
+        rebuild, batch after batch): numbered on from the edge. Otherwise gap by gap."""
         newest, oldest = self._edge(cursor, scope, True), self._edge(cursor, scope, False)
         if newest is None:
             return {key: n * SPACING for n, key in enumerate(keys)}
@@ -225,24 +227,28 @@ class SQLiteBackend(Backend):
         if keys[0] < oldest[0]:
             return {key: oldest[1] + (n + 1) * SPACING for n, key in enumerate(keys)}
         placed: dict[int, int] = {}
-        previous = None  # the row placed just before: newer than the next one
-        for key in keys:
-            placed[key] = self._place_one(cursor, scope, key, previous)
-            previous = (key, placed[key])
+        i = 0
+        while i < len(keys):
+            newer = self._nearest(cursor, scope, keys[i], newer=True)
+            older = self._nearest(cursor, scope, keys[i], newer=False)
+            # The run of keys that fall into the same gap (a batch of `reindex` without
+            # --clear refills the gap its own deleted rows left): spread out evenly.
+            j = i + 1
+            while j < len(keys) and (older is None or keys[j] > older[0]):
+                j += 1
+            run = keys[i:j]
+            if older is None:  # past the oldest row
+                positions = [newer[1] + (n + 1) * SPACING for n in range(len(run))]
+            elif newer is None:  # before the newest row
+                positions = [older[1] - (len(run) - n) * SPACING for n in range(len(run))]
+            elif older[1] - newer[1] - 1 >= len(run):
+                step = (older[1] - newer[1]) // (len(run) + 1)
+                positions = [newer[1] + (n + 1) * step for n in range(len(run))]
+            else:
+                positions = self._make_room(cursor, scope, run[-1], newer[1], len(run))
+            placed.update(zip(run, positions, strict=True))
+            i = j
         return placed
-
-    def _place_one(self, cursor, scope: str, key: int, previous) -> int:
-        newer = self._nearest(cursor, scope, key, newer=True)
-        if previous is not None and (newer is None or previous[0] < newer[0]):
-            newer = previous  # placed in this batch, not written yet
-        older = self._nearest(cursor, scope, key, newer=False)
-        if newer is None:
-            return older[1] - SPACING
-        if older is None:
-            return newer[1] + SPACING
-        if older[1] - newer[1] >= 2:
-            return (newer[1] + older[1]) // 2
-        return self._make_room(cursor, scope, key, newer[1])
 
     def _nearest(self, cursor, scope: str, key: int, *, newer: bool):
         """(sort_key, position) of the indexed row nearest to `key` on the newer (or the
@@ -254,10 +260,10 @@ class SQLiteBackend(Backend):
         )
         return cursor.fetchone()
 
-    def _make_room(self, cursor, scope: str, key: int, base: int) -> int:
-        """No free position between `base` (the newer neighbour's) and the older neighbour's:
-        spread the next older rows out up to the first gap wide enough (or past the oldest
-        row) and return the position left free after `base`."""
+    def _make_room(self, cursor, scope: str, key: int, base: int, count: int) -> list[int]:
+        """Fewer than `count` free positions after `base` (the newer neighbour's) before the
+        rows older than `key`: spread those rows out up to the first gap wide enough (or past
+        the oldest row) and return the `count` positions left free after `base`."""
         limit = WINDOW
         while True:
             cursor.execute(
@@ -268,7 +274,7 @@ class SQLiteBackend(Backend):
             older = cursor.fetchall()
             end = None
             for j, (_key, pos) in enumerate(older):
-                if pos - base - 1 >= j + 1:  # the new row and rows 0 … j-1 fit below pos
+                if pos - base - 1 >= j + count:  # the new rows and rows 0 … j-1 fit below pos
                     end, moving = pos, older[:j]
                     break
             else:
@@ -277,14 +283,14 @@ class SQLiteBackend(Backend):
                     continue
                 moving = older  # up to the oldest row: room enough after it
             break
-        step = SPACING if end is None else (end - base) // (len(moving) + 2)
+        step = SPACING if end is None else (end - base) // (len(moving) + count + 1)
         self._move(
             cursor,
             scope,
             dict(moving),
-            {k: base + step * (n + 2) for n, (k, _pos) in enumerate(moving)},
+            {k: base + step * (count + n + 1) for n, (k, _pos) in enumerate(moving)},
         )
-        return base + step
+        return [base + step * (n + 1) for n in range(count)]
 
     def _move(self, cursor, scope: str, old: dict[int, int], new: dict[int, int]) -> None:
         """Give indexed rows (sort_key → position) new positions: their FTS5 rows are read,

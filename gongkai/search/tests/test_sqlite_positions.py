@@ -93,3 +93,37 @@ def test_a_batch_interleaved_with_indexed_rows(publish, monkeypatch, spacing):
         backend_module.SQLiteBackend().write(rows)
     assert len(assert_in_order()) == 20
     assert listed() == [f"低保{n:02d}" for n in range(19, -1, -1)]
+
+
+def test_reindex_without_clear_refills_each_gap_without_moving_rows(publish, monkeypatch):
+    for n in range(30):
+        publish(f"低保{n:02d}", "", day=n, index=False)
+    services.reindex(scope=Scope.PUBLIC, clear=True)
+    before = assert_in_order()
+    moved = []
+    original = backend_module.SQLiteBackend._move
+    monkeypatch.setattr(
+        backend_module.SQLiteBackend,
+        "_move",
+        lambda self, cursor, scope, old, new: (
+            moved.append(old) or original(self, cursor, scope, old, new)
+        ),
+    )
+    services.reindex(scope=Scope.PUBLIC, batch_size=7)  # replaces rows batch by batch
+    assert assert_in_order() == before
+    assert not any(moved)
+    assert listed() == [f"低保{n:02d}" for n in range(29, -1, -1)]
+
+
+def test_many_rows_into_a_narrow_gap(publish, monkeypatch):
+    """A run of new rows wider than the gap between its neighbours moves older rows once."""
+    monkeypatch.setattr(backend_module, "SPACING", 2)
+    for n in (0, 1, 10, 11):
+        publish(f"低保{n:02d}", "", day=n)
+    middle = [publish(f"低保{n:02d}", "", day=n, index=False) for n in range(2, 10)]
+    seg = segment.get_segmenter()
+    rows = [documents.build_row(s, seg) for s in documents.public_sources([i.pk for i in middle])]
+    with transaction.atomic():
+        backend_module.SQLiteBackend().write(rows)
+    assert len(assert_in_order()) == 12
+    assert listed() == [f"低保{n:02d}" for n in range(11, -1, -1)]
