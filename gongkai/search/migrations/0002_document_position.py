@@ -10,9 +10,14 @@ SQLITE = [
     "DROP INDEX IF EXISTS search_document_sort_column",
     "CREATE INDEX search_document_position ON search_searchdocument "
     "(scope, position, column_id, item_id, sort_key)",
+    # Neighbours by date within a scope: the unique sort_key index alone would have to step
+    # over the other scope's rows, all of them when every working copy is newer.
+    "CREATE INDEX search_document_scope_sort ON search_searchdocument "
+    "(scope, sort_key, position)",
 ]
 SQLITE_REVERSE = [
     "DROP INDEX IF EXISTS search_document_position",
+    "DROP INDEX IF EXISTS search_document_scope_sort",
     "CREATE INDEX search_document_sort_column ON search_searchdocument (sort_key, column_id)",
 ]
 

@@ -127,3 +127,19 @@ def test_many_rows_into_a_narrow_gap(publish, monkeypatch):
         backend_module.SQLiteBackend().write(rows)
     assert len(assert_in_order()) == 12
     assert listed() == [f"低保{n:02d}" for n in range(11, -1, -1)]
+
+
+def test_neighbours_are_found_through_the_scope_index(publish):
+    """Finding where a row goes reads only its own scope's rows (working copies are often all
+    newer than the published versions)."""
+    publish("低保", "")
+    select = "EXPLAIN QUERY PLAN SELECT sort_key, position FROM search_searchdocument "
+    queries = (
+        select + "WHERE scope = %s AND sort_key > %s ORDER BY sort_key ASC LIMIT 1",
+        select + "WHERE scope = %s AND sort_key < %s ORDER BY sort_key DESC LIMIT 1",
+    )
+    with connection.cursor() as cursor:
+        for sql in queries:
+            cursor.execute(sql, ["public", 1])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "COVERING INDEX search_document_scope_sort" in plan, plan
