@@ -34,6 +34,14 @@ def assert_in_order(scope=Scope.PUBLIC):
     return positions
 
 
+def write_in_one_batch(items):
+    """Index these items with one call of the backend (one batch, as `reindex` writes)."""
+    seg = segment.get_segmenter()
+    rows = [documents.build_row(s, seg) for s in documents.public_sources([i.pk for i in items])]
+    with transaction.atomic():
+        backend_module.SQLiteBackend().write(rows)
+
+
 def listed(q="低保"):
     """Every result, by date, page after page."""
     titles, page = [], 1
@@ -87,10 +95,7 @@ def test_a_batch_interleaved_with_indexed_rows(publish, monkeypatch, spacing):
         publish(f"低保{n:02d}", "", day=n)
     odd = [publish(f"低保{n:02d}", "", day=n, index=False) for n in range(1, 20, 2)]
     assert len(assert_in_order()) == 10
-    seg = segment.get_segmenter()
-    rows = [documents.build_row(s, seg) for s in documents.public_sources([i.pk for i in odd])]
-    with transaction.atomic():
-        backend_module.SQLiteBackend().write(rows)
+    write_in_one_batch(odd)
     assert len(assert_in_order()) == 20
     assert listed() == [f"低保{n:02d}" for n in range(19, -1, -1)]
 
@@ -121,10 +126,7 @@ def test_many_rows_into_a_narrow_gap(publish, monkeypatch):
     for n in (0, 1, 10, 11):
         publish(f"低保{n:02d}", "", day=n)
     middle = [publish(f"低保{n:02d}", "", day=n, index=False) for n in range(2, 10)]
-    seg = segment.get_segmenter()
-    rows = [documents.build_row(s, seg) for s in documents.public_sources([i.pk for i in middle])]
-    with transaction.atomic():
-        backend_module.SQLiteBackend().write(rows)
+    write_in_one_batch(middle)
     assert len(assert_in_order()) == 12
     assert listed() == [f"低保{n:02d}" for n in range(11, -1, -1)]
 
