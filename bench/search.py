@@ -462,7 +462,7 @@ def child_django(engine: str, args, workdir: Path) -> dict:
     started, cpu0 = time.perf_counter(), _cpu_seconds()
     with transaction.atomic():
         backend.clear("public")
-    backend.bulk_start("public")
+    backend.bulk_start("public", workers=args.workers)
     only = 0
     for batch in batches:
         with transaction.atomic():

@@ -144,6 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+# SQLite search: the FTS5 tables (shards) each scope is split into; 0 = one per core, up to 4.
+# A full rebuild writes the shards in parallel, one process each. Takes effect when the tables
+# are created again (`gongkai search reindex --clear`).
+GONGKAI_SEARCH_SHARDS = int(os.environ.get("GONGKAI_SEARCH_SHARDS", "0"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [

@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 # Cached portal pages must not carry over between tests (locmem is never cleared); the portal's
 # cache tests switch it on themselves.
 GONGKAI_PORTAL_CACHE_SECONDS = 0
+# Search on SQLite: two shards, so that every search test runs across shards.
+GONGKAI_SEARCH_SHARDS = 2

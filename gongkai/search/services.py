@@ -159,7 +159,8 @@ def reindex(
     if clear:
         with transaction.atomic():
             backend.clear(scope)
-        backend.bulk_start(scope)
+        backend.bulk_start(scope, workers=workers)
+    finished = False
     try:
         pending = None
         for ids in documents.id_batches(scope, batch_size):
@@ -173,14 +174,17 @@ def reindex(
             pending = job
         if pending is not None:
             write(pending)
+        finished = True
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
-        if clear:
-            t0 = time.perf_counter()
-            backend.bulk_finish(scope)
-            stats.finish_seconds = time.perf_counter() - t0
+        if clear and not finished:
+            backend.bulk_abort(scope)
+    if clear:
+        t0 = time.perf_counter()
+        backend.bulk_finish(scope)
+        stats.finish_seconds = time.perf_counter() - t0
     if not clear:
         stale = [
             i

@@ -88,11 +88,17 @@ class Backend:
     def clear(self, scope: str) -> None:
         raise NotImplementedError
 
-    def bulk_start(self, scope: str) -> None:
-        """Before a full reindex of `scope` (after `clear`)."""
+    def bulk_start(self, scope: str, *, workers: int = 0) -> None:
+        """Before a full reindex of `scope` (after `clear`). `workers` ≥ 1: processes may be
+        started (not from huey's worker threads)."""
 
     def bulk_finish(self, scope: str) -> None:
         """After a full reindex: merge, rebuild indexes, refresh statistics."""
+
+    def bulk_abort(self, scope: str) -> None:
+        """A full reindex failed part way: leave the scope consistent and searchable (what was
+        written so far, or empty)."""
+        self.bulk_finish(scope)
 
     def size_bytes(self) -> int:
         raise NotImplementedError

@@ -215,7 +215,7 @@ class PostgresBackend(Backend):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE scope = %s", [scope])
 
-    def bulk_start(self, scope: str) -> None:
+    def bulk_start(self, scope: str, *, workers: int = 0) -> None:
         """A full rebuild loads faster without the GIN index; it is built once at the end."""
         with connection.cursor() as cursor:
             # Check deferred foreign keys now: index DDL refuses to run with pending checks.

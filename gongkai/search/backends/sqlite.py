@@ -1,9 +1,16 @@
-"""SQLite: an FTS5 table per scope over the pre-segmented words.
+"""SQLite: FTS5 tables per scope over the pre-segmented words, split into shards.
 
-    search_fts_public / search_fts_staff (rowid = SearchDocument.position)
+    search_fts_public_0 … _<n-1> / search_fts_staff_0 … (rowid = SearchDocument.position)
         title title_x head head_x body body_x att att_x facets
         tokenize 'ascii' (the words are already cut and normalised; the tokenizer only splits
         at the spaces), columnsize=0 (no bm25)
+
+Shards: a row lives in table (position >> ROUTE_SHIFT) % n, n being the number of tables the
+scope has (read from the schema; GONGKAI_SEARCH_SHARDS when `clear` creates them, one per core
+up to 4 by default). They exist so that a full rebuild can write FTS5 on every core — SQLite
+has one writer a file, and FTS5 is the slow half of indexing — see `sqlite_build`. Every query
+runs on each shard: counts are added up, a page is a compound SELECT that SQLite answers by
+merging the shards' rowid-ordered matches.
 
 A word is matched in a field's words and its `_x` words; a phrase in the field's words only.
 Filters are words of `facets` (c12 u3 y2024 vinforce kpolicy d<文号 hash>), so FTS5 intersects
@@ -28,7 +35,9 @@ position) index.
 # every value, and every word of a query, is a bound parameter.
 from __future__ import annotations
 
-from django.db import connection
+import os
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..documents import (
@@ -43,8 +52,10 @@ from ..documents import (
 from ..models import Scope
 from ..query import Part, Phrase
 from .base import TIERS, Backend, Request
+from .sqlite_build import ShardBuild
 
-FTS_TABLES = {Scope.PUBLIC: "search_fts_public", Scope.STAFF: "search_fts_staff"}
+#: A scope's FTS5 tables (its shards) are named <prefix>_0, <prefix>_1, …
+FTS_PREFIX = {Scope.PUBLIC: "search_fts_public", Scope.STAFF: "search_fts_staff"}
 #: The words are already cut and normalised: FTS5 only has to split at the spaces. `ascii`
 #: treats every non-ASCII character as part of a word, so it never cuts a word itself.
 TOKENIZE = "tokenize = 'ascii', columnsize = 0"
@@ -52,6 +63,11 @@ TOKENIZE = "tokenize = 'ascii', columnsize = 0"
 SPACING = 8
 #: Rows read at a time when a gap has to be made.
 WINDOW = 64
+#: A row's shard is (position >> ROUTE_SHIFT) % shards: after a rebuild (positions SPACING
+#: apart) the shards take turns; a constant, so that routing never depends on SPACING.
+ROUTE_SHIFT = 3
+#: Most shards a scope is split into.
+MAX_SHARDS = 16
 
 
 FTS_COLUMNS = ("title", "title_x", "head", "head_x", "body", "body_x", "att", "att_x", "facets")
@@ -71,10 +87,49 @@ DOC_COLUMNS = (
     "indexed_at",
     "position",
 )
+INSERT_FTS = (
+    "INSERT INTO {table} (rowid, " + ", ".join(FTS_COLUMNS) + ") "
+    "VALUES (" + ", ".join(["%s"] * (len(FTS_COLUMNS) + 1)) + ")"
+)
 
 
-def _create_table_sql(table: str) -> str:
+def create_table_sql(table: str) -> str:
     return f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(FTS_COLUMNS)}, {TOKENIZE})"
+
+
+def shard_table(scope: str, n: int) -> str:
+    return f"{FTS_PREFIX[scope]}_{n}"
+
+
+def shard_of(position: int, shards: int) -> int:
+    return (position >> ROUTE_SHIFT) % shards
+
+
+def configured_shards() -> int:
+    """Shards a new index is split into (`GONGKAI_SEARCH_SHARDS`, default one per core up to
+    4): a full rebuild writes them in parallel, one process each."""
+    from django.conf import settings
+
+    value = getattr(settings, "GONGKAI_SEARCH_SHARDS", None) or min(4, os.cpu_count() or 1)
+    return max(1, min(MAX_SHARDS, int(value)))
+
+
+def shard_tables(cursor, scope: str) -> list[str]:
+    """The FTS5 tables of a scope, in shard order (read from the schema, so that every process
+    sees a rebuild's new shards at once)."""
+    prefix = FTS_PREFIX[scope]
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE %s ESCAPE '\\' "
+        "AND sql LIKE 'CREATE VIRTUAL TABLE%%'",
+        [prefix.replace("_", "\\_") + "\\_%"],
+    )
+    names = sorted(
+        (name for (name,) in cursor.fetchall() if name[len(prefix) + 1 :].isdigit()),
+        key=lambda name: int(name[len(prefix) + 1 :]),
+    )
+    if not names or names != [shard_table(scope, n) for n in range(len(names))]:
+        raise RuntimeError(f"search index tables of {scope} are missing or incomplete: {names}")
+    return names
 
 
 def _string(word: str) -> str:
@@ -144,6 +199,10 @@ def expression(request: Request, tier: int, *, exclusive: bool, column: bool = T
 class SQLiteBackend(Backend):
     vendor = "sqlite"
 
+    def __init__(self):
+        #: scope → the parallel build of a full rebuild in progress (bulk_start … bulk_finish)
+        self._builds: dict[str, ShardBuild] = {}
+
     # Writing ---------------------------------------------------------------------------------
 
     def write(self, rows, *, fresh: bool = False) -> None:
@@ -156,8 +215,9 @@ class SQLiteBackend(Backend):
             by_scope.setdefault(row.scope, []).append(row)
         with connection.cursor() as cursor:
             for scope, scoped in by_scope.items():
+                tables = shard_tables(cursor, scope)
                 if not fresh:
-                    self._delete(cursor, scope, [r.item_id for r in scoped])
+                    self._delete(cursor, scope, [r.item_id for r in scoped], tables)
                 placed = self._place(cursor, scope, [r.sort_key for r in scoped])
                 docs = []
                 for r in scoped:
@@ -183,12 +243,12 @@ class SQLiteBackend(Backend):
                     f"VALUES ({', '.join(['%s'] * len(DOC_COLUMNS))})",
                     docs,
                 )
-                cursor.executemany(
-                    f"INSERT INTO {FTS_TABLES[scope]} (rowid, {', '.join(FTS_COLUMNS)}) "
-                    f"VALUES ({', '.join(['%s'] * (len(FTS_COLUMNS) + 1))})",
-                    [
+                shards: list[list[tuple]] = [[] for _ in tables]
+                for r in sorted(scoped, key=lambda r: placed[r.sort_key]):
+                    position = placed[r.sort_key]
+                    shards[shard_of(position, len(tables))].append(
                         (
-                            placed[r.sort_key],
+                            position,
                             r.title.main,
                             r.title.extra,
                             r.head.main,
@@ -199,9 +259,15 @@ class SQLiteBackend(Backend):
                             r.att.extra,
                             r.facets,
                         )
-                        for r in sorted(scoped, key=lambda r: placed[r.sort_key])
-                    ],
-                )
+                    )
+                build = self._builds.get(scope)
+                for n, shard_rows in enumerate(shards):
+                    if not shard_rows:
+                        continue
+                    if build is not None:
+                        build.send(n, shard_rows)
+                    else:
+                        cursor.executemany(INSERT_FTS.format(table=tables[n]), shard_rows)
 
     # Positions -------------------------------------------------------------------------------
 
@@ -294,27 +360,41 @@ class SQLiteBackend(Backend):
 
     def _move(self, cursor, scope: str, old: dict[int, int], new: dict[int, int]) -> None:
         """Give indexed rows (sort_key → position) new positions: their FTS5 rows are read,
-        deleted, and written again under the new rowids."""
+        deleted, and written again under the new rowids (in the new position's shard)."""
         if not old:
             return
-        table = FTS_TABLES[scope]
-        contents = []
+        tables = shard_tables(cursor, scope)
+        count = len(tables)
+        contents: list[list[tuple]] = [[] for _ in tables]
         for key, pos in old.items():
-            cursor.execute(f"SELECT {', '.join(FTS_COLUMNS)} FROM {table} WHERE rowid = %s", [pos])
-            contents.append((new[key], *cursor.fetchone()))
-        marks = ", ".join(["%s"] * len(old))
-        cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(old.values()))
+            cursor.execute(
+                f"SELECT {', '.join(FTS_COLUMNS)} FROM {tables[shard_of(pos, count)]} "
+                "WHERE rowid = %s",
+                [pos],
+            )
+            contents[shard_of(new[key], count)].append((new[key], *cursor.fetchone()))
+        self._delete_rows(cursor, tables, list(old.values()))
         cursor.executemany(
             f"UPDATE {DOC_TABLE} SET position = %s WHERE sort_key = %s",
             [(new[key], key) for key in old],
         )
-        cursor.executemany(
-            f"INSERT INTO {table} (rowid, {', '.join(FTS_COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * (len(FTS_COLUMNS) + 1))})",
-            sorted(contents),
-        )
+        for table, rows in zip(tables, contents, strict=True):
+            if rows:
+                cursor.executemany(INSERT_FTS.format(table=table), sorted(rows))
 
-    def _delete(self, cursor, scope: str, item_ids: list[int]) -> int:
+    def _delete_rows(self, cursor, tables: list[str], positions: list[int]) -> None:
+        """Delete FTS5 rows, each from its shard."""
+        by_shard: dict[int, list[int]] = {}
+        for position in positions:
+            by_shard.setdefault(shard_of(position, len(tables)), []).append(position)
+        for n, chunk in by_shard.items():
+            cursor.execute(
+                f"DELETE FROM {tables[n]} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+
+    def _delete(self, cursor, scope: str, item_ids: list[int], tables=None) -> int:
+        tables = tables or shard_tables(cursor, scope)
         deleted = 0
         for start in range(0, len(item_ids), 500):
             chunk = item_ids[start : start + 500]
@@ -326,11 +406,7 @@ class SQLiteBackend(Backend):
             positions = [p for (p,) in cursor.fetchall()]
             if not positions:
                 continue
-            cursor.execute(
-                f"DELETE FROM {FTS_TABLES[scope]} WHERE rowid IN "
-                f"({', '.join(['%s'] * len(positions))})",
-                positions,
-            )
+            self._delete_rows(cursor, tables, positions)
             cursor.execute(
                 f"DELETE FROM {DOC_TABLE} WHERE scope = %s AND item_id IN ({marks})",
                 [scope, *chunk],
@@ -343,30 +419,50 @@ class SQLiteBackend(Backend):
             return self._delete(cursor, scope, list(item_ids))
 
     def clear(self, scope: str) -> None:
-        """Empty a scope. The FTS5 table is dropped and created again: deleting its rows one by
-        one costs about as much as writing them."""
-        table = FTS_TABLES[scope]
+        """Empty a scope. Its FTS5 tables are dropped and created again, as many as configured
+        now (deleting rows one by one costs about as much as writing them)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE {table}")
-            cursor.execute(_create_table_sql(table))
+            for table in shard_tables(cursor, scope):
+                cursor.execute(f"DROP TABLE {table}")
+            for n in range(configured_shards()):
+                cursor.execute(create_table_sql(shard_table(scope, n)))
             cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE scope = %s", [scope])
 
-    def bulk_start(self, scope: str) -> None:
-        """A full rebuild: a large in-memory buffer and no merging until the end (then one
+    def bulk_start(self, scope: str, *, workers: int = 0) -> None:
+        """A full rebuild into an empty scope. With `workers` (processes may be started) and
+        more than one shard: one writing process per shard (`sqlite_build`). Otherwise this
+        process writes: a large in-memory buffer and no merging until the end (then one
         'optimize' merges everything), and a larger page cache for this connection."""
-        table = FTS_TABLES[scope]
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', 67108864)")
-            cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)")
+            tables = shard_tables(cursor, scope)
+            cursor.execute(f"SELECT 1 FROM {DOC_TABLE} WHERE scope = %s LIMIT 1", [scope])
+            empty = cursor.fetchone() is None
+            if workers >= 1 and len(tables) > 1 and empty and scope not in self._builds:
+                self._builds[scope] = ShardBuild(tables, create_table_sql, _build_directory())
+                return
+            for table in tables:
+                cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', 67108864)")
+                cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)")
             cursor.execute("PRAGMA cache_size = -262144")
 
     def bulk_finish(self, scope: str) -> None:
-        table = FTS_TABLES[scope]
+        build = self._builds.pop(scope, None)
+        if build is not None:
+            build.finish()
+            return
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-            cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
-            cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', 1048576)")
+            for table in shard_tables(cursor, scope):
+                cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+                cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
+                cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', 1048576)")
             cursor.execute("PRAGMA cache_size = -2000")
+
+    def bulk_abort(self, scope: str) -> None:
+        build = self._builds.pop(scope, None)
+        if build is not None:
+            build.abort()
+        with transaction.atomic():
+            self.clear(scope)
 
     def size_bytes(self) -> int:
         """Pages of the search tables (dbstat when compiled in, else the whole file)."""
@@ -383,54 +479,82 @@ class SQLiteBackend(Backend):
                 return pages * cursor.fetchone()[0]
 
     # Reading ---------------------------------------------------------------------------------
+    # Every query runs on each shard: counts are added up, pages merged in rowid order.
 
     def count(self, request: Request, tier: int, *, exclusive: bool) -> int:
-        table = FTS_TABLES[request.scope]
+        text = expression(request, tier, exclusive=exclusive)
+        total = 0
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM {table} WHERE {table} MATCH %s",
-                [expression(request, tier, exclusive=exclusive)],
-            )
-            return cursor.fetchone()[0]
+            for table in shard_tables(cursor, request.scope):
+                cursor.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH %s", [text])
+                total += cursor.fetchone()[0]
+        return total
 
     def ids(self, request, tier, *, exclusive, offset, limit):
-        table = FTS_TABLES[request.scope]
+        text = expression(request, tier, exclusive=exclusive)
         with connection.cursor() as cursor:
+            tables = shard_tables(cursor, request.scope)
+            # A compound SELECT ordered by rowid: SQLite merges the shards' rowid-ordered
+            # matches and stops after the page.
             cursor.execute(
-                f"SELECT d.item_id, d.sort_key FROM {table} f CROSS JOIN {DOC_TABLE} d "
-                "INDEXED BY search_document_position ON d.scope = %s AND d.position = f.rowid "
-                f"WHERE {table} MATCH %s ORDER BY f.rowid LIMIT %s OFFSET %s",
-                [request.scope, expression(request, tier, exclusive=exclusive), limit, offset],
+                " UNION ALL ".join(f"SELECT rowid FROM {t} WHERE {t} MATCH %s" for t in tables)
+                + " ORDER BY 1 LIMIT %s OFFSET %s",
+                [*([text] * len(tables)), limit, offset],
             )
-            return [tuple(row) for row in cursor.fetchall()]
+            positions = [p for (p,) in cursor.fetchall()]
+            if not positions:
+                return []
+            cursor.execute(
+                f"SELECT position, item_id, sort_key FROM {DOC_TABLE} "
+                "INDEXED BY search_document_position WHERE scope = %s "
+                f"AND position IN ({', '.join(['%s'] * len(positions))})",
+                [request.scope, *positions],
+            )
+            items = {p: (item_id, key) for p, item_id, key in cursor.fetchall()}
+        return [items[p] for p in positions if p in items]
 
     def tiers(self, request: Request, keys: list[int]) -> dict[int, int]:
         """Each tier's full expression (filters included) matches a subset of these few rows:
-        three small FTS5 queries."""
+        three small FTS5 queries a shard."""
         scores: dict[int, int] = {}
         wanted = set(keys)
         if keys and request.query.required:
-            table = FTS_TABLES[request.scope]
             with connection.cursor() as cursor:
+                tables = shard_tables(cursor, request.scope)
                 for tier in range(len(TIERS) - 1):
-                    cursor.execute(
-                        f"SELECT d.sort_key FROM {table} f CROSS JOIN {DOC_TABLE} d "
-                        "INDEXED BY search_document_position "
-                        f"ON d.scope = %s AND d.position = f.rowid WHERE {table} MATCH %s",
-                        [request.scope, expression(request, tier, exclusive=False)],
-                    )
-                    for (key,) in cursor.fetchall():
-                        if key in wanted and key not in scores:
-                            scores[key] = len(TIERS) - 1 - tier
+                    text = expression(request, tier, exclusive=False)
+                    for table in tables:
+                        cursor.execute(
+                            f"SELECT d.sort_key FROM {table} f CROSS JOIN {DOC_TABLE} d "
+                            "INDEXED BY search_document_position "
+                            f"ON d.scope = %s AND d.position = f.rowid WHERE {table} MATCH %s",
+                            [request.scope, text],
+                        )
+                        for (key,) in cursor.fetchall():
+                            if key in wanted and key not in scores:
+                                scores[key] = len(TIERS) - 1 - tier
         return {k: scores.get(k, 0) for k in keys}
 
     def column_counts(self, request: Request) -> dict[int, int]:
-        table = FTS_TABLES[request.scope]
+        text = expression(request, len(TIERS) - 1, exclusive=False, column=False)
+        counts: dict[int, int] = {}
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.column_id, count(*) FROM {table} f CROSS JOIN {DOC_TABLE} d "
-                "INDEXED BY search_document_position ON d.scope = %s AND d.position = f.rowid "
-                f"WHERE {table} MATCH %s GROUP BY d.column_id",
-                [request.scope, expression(request, len(TIERS) - 1, exclusive=False, column=False)],
-            )
-            return dict(cursor.fetchall())
+            for table in shard_tables(cursor, request.scope):
+                cursor.execute(
+                    f"SELECT d.column_id, count(*) FROM {table} f CROSS JOIN {DOC_TABLE} d "
+                    "INDEXED BY search_document_position ON d.scope = %s "
+                    f"AND d.position = f.rowid WHERE {table} MATCH %s GROUP BY d.column_id",
+                    [request.scope, text],
+                )
+                for column_id, n in cursor.fetchall():
+                    counts[column_id] = counts.get(column_id, 0) + n
+        return counts
+
+
+def _build_directory() -> str | None:
+    """Where shard processes write: beside the database file (the same disk, which has room
+    for the index), or the system's temporary directory for an in-memory database."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if name and not name.startswith("file:") and ":memory:" not in name:
+        return os.path.dirname(os.path.abspath(name))
+    return None

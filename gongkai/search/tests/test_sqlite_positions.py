@@ -27,10 +27,15 @@ def assert_in_order(scope=Scope.PUBLIC):
     positions = [p for _, p in rows]
     assert positions == sorted(positions)
     assert len(set(positions)) == len(positions)
-    table = backend_module.FTS_TABLES[scope]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT rowid FROM {table} ORDER BY rowid")  # noqa: S608
-        assert [r for (r,) in cursor.fetchall()] == positions
+        tables = backend_module.shard_tables(cursor, scope)
+        found = []
+        for n, table in enumerate(tables):
+            cursor.execute(f"SELECT rowid FROM {table} ORDER BY rowid")  # noqa: S608
+            rowids = [r for (r,) in cursor.fetchall()]
+            assert all(backend_module.shard_of(r, len(tables)) == n for r in rowids)
+            found += rowids
+    assert sorted(found) == positions
     return positions
 
 

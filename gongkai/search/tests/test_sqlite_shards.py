@@ -1,0 +1,128 @@
+"""SQLite: a scope's index is split into shards (FTS5 tables); a full rebuild writes them in
+parallel processes and copies them into the database. Same results as one writer."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from gongkai.search import services
+from gongkai.search.backends import sqlite as backend_module
+from gongkai.search.backends import sqlite_build
+from gongkai.search.models import Scope, SearchDocument
+from gongkai.search.selectors import SearchParams, search_public
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="shards are the SQLite backend's FTS5 tables"
+)
+
+
+def tables(scope=Scope.PUBLIC) -> list[str]:
+    with connection.cursor() as cursor:
+        return backend_module.shard_tables(cursor, scope)
+
+
+def rows_per_shard(scope=Scope.PUBLIC) -> list[int]:
+    with connection.cursor() as cursor:
+        out = []
+        for table in backend_module.shard_tables(cursor, scope):
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            out.append(cursor.fetchone()[0])
+        return out
+
+
+def integrity_check(scope=Scope.PUBLIC) -> None:
+    with connection.cursor() as cursor:
+        for table in backend_module.shard_tables(cursor, scope):
+            # Raises on a damaged index: every word of every row checked against the content.
+            cursor.execute(
+                f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)"  # noqa: S608
+            )
+
+
+def results(q: str, **params) -> tuple[int, list[str], dict]:
+    everything = []
+    page_no = 1
+    while True:
+        page = search_public(SearchParams(q=q, page=page_no, **params))
+        assert not page.error, page.error
+        everything += [item.title for item in page.items]
+        if not page.has_next:
+            return page.total, everything, page.facets
+        page_no += 1
+
+
+QUERIES = ("低保", "低保 扶贫", '"城乡 低保"', "低保 -扶贫", "民政局", "救助")
+
+
+def corpus(publish, n=45):
+    for i in range(n):
+        body = ("扶贫" if i % 3 == 0 else "救助") + ("，城乡低保标准调整" if i % 2 else "")
+        publish(f"低保事项{i:02d}", body, column=("notice", "policy")[i % 2], day=i, index=False)
+
+
+def snapshot():
+    return {q: results(q) for q in QUERIES} | {"by date": results("低保", sort="date")}
+
+
+def test_parallel_rebuild_gives_the_index_of_one_writer(publish):
+    corpus(publish)
+    services.reindex(scope=Scope.PUBLIC, clear=True, workers=0, batch_size=10)
+    one_writer = snapshot()
+    assert one_writer["低保"][0] == 45
+
+    services.reindex(scope=Scope.PUBLIC, clear=True, workers=2, batch_size=10)
+    assert len(tables()) == 2
+    counts = rows_per_shard()
+    assert sum(counts) == 45 and min(counts) >= 20  # the shards take turns
+    integrity_check()
+    assert snapshot() == one_writer
+
+
+def test_after_a_parallel_rebuild_items_are_written_and_removed(publish):
+    corpus(publish, n=12)
+    services.reindex(scope=Scope.PUBLIC, clear=True, workers=2, batch_size=5)
+    newest = publish("低保新规", "扶贫", day=100)  # written by this process after the copy
+    total, found, _ = results("低保", sort="date")
+    assert total == 13 and found[0] == "低保新规"
+    services.unindex_item(item_id=newest.pk)
+    assert results("低保")[0] == 12
+    integrity_check()
+
+
+@override_settings(GONGKAI_SEARCH_SHARDS=3)
+def test_clear_creates_the_configured_number_of_shards(publish):
+    corpus(publish, n=9)
+    assert len(tables()) == 2  # as migrated (test settings)
+    services.reindex(scope=Scope.PUBLIC, clear=True, workers=2, batch_size=4)
+    assert len(tables()) == 3 and rows_per_shard() == [3, 3, 3]
+    assert results("低保")[0] == 9
+    integrity_check()
+
+
+def test_a_failing_shard_process_leaves_an_empty_usable_index(publish, monkeypatch):
+    corpus(publish, n=10)
+    services.reindex(scope=Scope.PUBLIC, clear=True, workers=0)
+
+    def broken(conn, path, create_sql):
+        conn.recv()
+        conn.send(("error", "OperationalError: disk I/O error"))
+        conn.close()
+
+    monkeypatch.setattr(sqlite_build, "_build", broken)
+    with pytest.raises(sqlite_build.ShardBuildFailed, match="搜索索引分片 0 写入失败"):
+        services.reindex(scope=Scope.PUBLIC, clear=True, workers=2, batch_size=4)
+    assert not SearchDocument.objects.filter(scope=Scope.PUBLIC).exists()
+    assert rows_per_shard() == [0, 0]
+    assert results("低保")[0] == 0
+    monkeypatch.undo()
+    services.reindex(scope=Scope.PUBLIC, workers=0)  # and the next rebuild fills it again
+    assert results("低保")[0] == 10
+
+
+def test_shard_tables_refuses_a_missing_shard(db):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE search_fts_public_0")
+        with pytest.raises(RuntimeError, match="missing or incomplete"):
+            backend_module.shard_tables(cursor, Scope.PUBLIC)
