@@ -212,10 +212,11 @@ def _worker_build_with(seg, sources):
 
 
 def default_workers() -> int:
-    """Segmenting processes for a rebuild: one per core (up to 4). Segmenting is the slower
-    half — writing the pre-segmented rows into FTS5 runs at about twice the rate one process
-    segments — so the writing process mostly waits and leaves its core to them (on two cores,
-    two segmenting processes indexed 21 % more items per second than one; docs/benchmarks.md)."""
+    """Segmenting processes for a rebuild: one per core (up to 4); on SQLite a rebuild with
+    --clear also writes each shard in a process of its own (`backends.sqlite_build`). The
+    processes outnumber the cores, but none of them is busy all the time: segmenting and writing
+    FTS5 cost about the same per item, and this process mostly waits for both
+    (docs/benchmarks.md)."""
     return max(1, min(4, os.cpu_count() or 2))
 
 

@@ -126,3 +126,29 @@ def test_shard_tables_refuses_a_missing_shard(db):
         cursor.execute("DROP TABLE search_fts_public_0")
         with pytest.raises(RuntimeError, match="missing or incomplete"):
             backend_module.shard_tables(cursor, Scope.PUBLIC)
+
+
+def test_the_command_reports_a_failed_shard_in_chinese(publish, monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    corpus(publish, n=6)
+
+    def broken(conn, path, create_sql):
+        conn.send(("error", "OperationalError: database or disk is full"))
+        conn.close()
+
+    monkeypatch.setattr(sqlite_build, "_build", broken)
+    with pytest.raises(CommandError) as failed:
+        call_command(
+            "search", "reindex", "--clear", "--scope", "public", "--workers", "2", stdout=io()
+        )
+    message = str(failed.value)
+    assert "搜索索引分片" in message and "disk is full" in message
+    assert "公开版本的索引已清空" in message and "reindex --clear" in message
+
+
+def io():
+    import io as _io
+
+    return _io.StringIO()

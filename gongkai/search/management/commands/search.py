@@ -64,6 +64,7 @@ class Command(BaseCommand):
         )
 
         from gongkai.search import services
+        from gongkai.search.backends.sqlite_build import ShardBuildFailed
 
         console = Console(file=self.stdout, stderr=False)
         scopes = ["public", "staff"] if options["scope"] == "all" else [options["scope"]]
@@ -92,13 +93,19 @@ class Command(BaseCommand):
                     rate = done / (now - started[0]) if now > started[0] else 0
                     progress.update(task, completed=done, total=total, rate=f"{rate:,.0f} 条/秒")
 
-                stats = services.reindex(
-                    scope=scope,
-                    workers=workers,
-                    clear=options["clear"],
-                    batch_size=options["batch_size"],
-                    progress=update,
-                )
+                try:
+                    stats = services.reindex(
+                        scope=scope,
+                        workers=workers,
+                        clear=options["clear"],
+                        batch_size=options["batch_size"],
+                        progress=update,
+                    )
+                except ShardBuildFailed as exc:
+                    raise CommandError(
+                        f"{exc}。{labels[scope]}的索引已清空，请查明原因后重新运行 "
+                        "gongkai search reindex --clear"
+                    ) from exc
                 progress.update(task, completed=stats.items, total=max(stats.items, 1))
                 console.print(
                     f"{labels[scope]}：{stats.items} 条，用时 {stats.seconds:.1f} 秒"
