@@ -216,8 +216,9 @@ class SQLiteBackend(Backend):
         with connection.cursor() as cursor:
             for scope, scoped in by_scope.items():
                 tables = shard_tables(cursor, scope)
-                if not fresh:
-                    self._delete(cursor, scope, [r.item_id for r in scoped], tables)
+                # Even into a cleared scope (`fresh`): another process may have indexed one of
+                # these items meanwhile (a publication during `reindex --clear`).
+                self._delete(cursor, scope, [r.item_id for r in scoped], tables)
                 placed = self._place(cursor, scope, [r.sort_key for r in scoped])
                 docs = []
                 for r in scoped:
@@ -266,6 +267,7 @@ class SQLiteBackend(Backend):
                         continue
                     if build is not None:
                         build.send(n, shard_rows)
+                        build.sent.extend(row[0] for row in shard_rows)
                     else:
                         cursor.executemany(INSERT_FTS.format(table=tables[n]), shard_rows)
 
@@ -448,7 +450,26 @@ class SQLiteBackend(Backend):
     def bulk_finish(self, scope: str) -> None:
         build = self._builds.pop(scope, None)
         if build is not None:
-            build.finish()
+            with transaction.atomic(), connection.cursor() as cursor:
+                tables = shard_tables(cursor, scope)
+                # Rows in the database's own tables were written meanwhile by other processes
+                # (publishing, withdrawing): kept, and put back over the copied shards.
+                meanwhile = []
+                for table in tables:
+                    cursor.execute(f"SELECT rowid, {', '.join(FTS_COLUMNS)} FROM {table}")
+                    meanwhile += cursor.fetchall()
+                build.finish()
+                self._drop_orphans(cursor, scope, tables, build.sent)
+                for start in range(0, len(meanwhile), 500):
+                    self._delete_rows(
+                        cursor, tables, [r[0] for r in meanwhile[start : start + 500]]
+                    )
+                if meanwhile:
+                    by_shard: dict[int, list] = {}
+                    for row in sorted(meanwhile):
+                        by_shard.setdefault(shard_of(row[0], len(tables)), []).append(row)
+                    for n, rows in by_shard.items():
+                        cursor.executemany(INSERT_FTS.format(table=tables[n]), rows)
             return
         with connection.cursor() as cursor:
             for table in shard_tables(cursor, scope):
@@ -456,6 +477,15 @@ class SQLiteBackend(Backend):
                 cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
                 cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', 1048576)")
             cursor.execute("PRAGMA cache_size = -2000")
+
+    def _drop_orphans(self, cursor, scope: str, tables: list[str], sent) -> None:
+        """Delete copied rows whose item was removed or re-indexed elsewhere during the
+        rebuild: positions the rebuild wrote that no SearchDocument row has any more."""
+        cursor.execute(f"SELECT position FROM {DOC_TABLE} WHERE scope = %s", [scope])
+        present = {p for (p,) in cursor.fetchall()}
+        orphans = [p for p in sent if p not in present]
+        for start in range(0, len(orphans), 500):
+            self._delete_rows(cursor, tables, orphans[start : start + 500])
 
     def bulk_abort(self, scope: str) -> None:
         build = self._builds.pop(scope, None)

@@ -16,6 +16,10 @@ table object, with nothing of the old index cached).
     build.finish()             merge in every process, copy into the database (in a transaction)
     build.abort()              stop the processes, delete their files
 
+Other processes keep indexing meanwhile (publications, withdrawals): they write into the
+database's own, empty, tables. `SQLiteBackend.bulk_finish` keeps those rows across the copy
+and deletes copied rows whose item was removed or re-indexed since.
+
 Measured on 2 cores (docs/benchmarks.md, "Search"): two shard processes write 60,000
 pre-segmented items 1.8× as fast as one writer; copying the finished tables costs about a
 tenth of that.
@@ -29,6 +33,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from array import array
 from contextlib import closing, suppress
 
 from django.db import connection, transaction
@@ -93,6 +98,8 @@ class ShardBuild:
         """`create_sql(name)`: the CREATE VIRTUAL TABLE statement of a shard named `name`."""
         self.tables = tables
         self.create_sql = create_sql
+        #: rowids sent to the shards (for `SQLiteBackend.bulk_finish`)
+        self.sent = array("q")
         self.directory = tempfile.mkdtemp(prefix="gongkai-search-", dir=directory)
         self.paths = [
             os.path.join(self.directory, f"shard-{n}.sqlite3") for n in range(len(tables))

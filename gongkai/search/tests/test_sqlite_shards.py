@@ -152,3 +152,35 @@ def io():
     import io as _io
 
     return _io.StringIO()
+
+
+def test_publishing_and_withdrawing_during_a_parallel_rebuild(publish):
+    """Index jobs keep running while `reindex --clear` builds its shards elsewhere: what they
+    wrote is kept, what they removed stays removed."""
+    from gongkai.catalog.models import Item
+
+    corpus(publish, n=20)
+    calls = []
+
+    def meanwhile(done, total):
+        if calls:
+            return
+        written = list(
+            SearchDocument.objects.filter(scope=Scope.PUBLIC).values_list("item_id", flat=True)
+        )
+        calls.extend(written[:2])
+        services.unindex_item(item_id=written[0])  # already written by the rebuild: removed
+        # changed and written again, by "another process"
+        version = Item.objects.get(pk=written[1]).current_version
+        version.title = "低保事项改名"
+        version.save(update_fields=["title"])
+        services.index_item(item_id=written[1])
+
+    services.reindex(scope=Scope.PUBLIC, clear=True, workers=2, batch_size=5, progress=meanwhile)
+    assert len(calls) == 2
+    integrity_check()
+    total, found, _ = results("低保", sort="date")
+    removed = Item.objects.get(pk=calls[0]).current_version.title
+    assert total == 19 and len(found) == 19 and sum(rows_per_shard()) == 19
+    assert removed not in found and found.count("低保事项改名") == 1
+    assert results("改名")[1] == ["低保事项改名"]
