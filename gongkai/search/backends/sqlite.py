@@ -52,7 +52,7 @@ from ..documents import (
 from ..models import Scope
 from ..query import Part, Phrase
 from .base import TIERS, Backend, Request
-from .sqlite_build import ShardBuild
+from .sqlite_build import ShardBuild, ShardBuildFailed
 
 #: A scope's FTS5 tables (its shards) are named <prefix>_0, <prefix>_1, …
 FTS_PREFIX = {Scope.PUBLIC: "search_fts_public", Scope.STAFF: "search_fts_staff"}
@@ -450,26 +450,19 @@ class SQLiteBackend(Backend):
     def bulk_finish(self, scope: str) -> None:
         build = self._builds.pop(scope, None)
         if build is not None:
-            with transaction.atomic(), connection.cursor() as cursor:
-                tables = shard_tables(cursor, scope)
-                # Rows in the database's own tables were written meanwhile by other processes
-                # (publishing, withdrawing): kept, and put back over the copied shards.
-                meanwhile = []
-                for table in tables:
-                    cursor.execute(f"SELECT rowid, {', '.join(FTS_COLUMNS)} FROM {table}")
-                    meanwhile += cursor.fetchall()
-                build.finish()
-                self._drop_orphans(cursor, scope, tables, build.sent)
-                for start in range(0, len(meanwhile), 500):
-                    self._delete_rows(
-                        cursor, tables, [r[0] for r in meanwhile[start : start + 500]]
-                    )
-                if meanwhile:
-                    by_shard: dict[int, list] = {}
-                    for row in sorted(meanwhile):
-                        by_shard.setdefault(shard_of(row[0], len(tables)), []).append(row)
-                    for n, rows in by_shard.items():
-                        cursor.executemany(INSERT_FTS.format(table=tables[n]), rows)
+            try:
+                build.wait()
+                for n in range(len(build.tables)):
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        self._finish_shard(cursor, scope, build, n)
+            except BaseException as exc:
+                build.abort()
+                with transaction.atomic():
+                    self.clear(scope)
+                if isinstance(exc, Exception) and not isinstance(exc, ShardBuildFailed):
+                    raise ShardBuildFailed(f"搜索索引写入数据库失败：{exc}") from exc
+                raise
+            build.abort()
             return
         with connection.cursor() as cursor:
             for table in shard_tables(cursor, scope):
@@ -477,6 +470,23 @@ class SQLiteBackend(Backend):
                 cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
                 cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', 1048576)")
             cursor.execute("PRAGMA cache_size = -2000")
+
+    def _finish_shard(self, cursor, scope: str, build: ShardBuild, n: int) -> None:
+        """Copy shard `n` in. Rows in the database's own table were written meanwhile by other
+        processes (publishing, withdrawing): kept, and put back over the copy; copied rows of
+        items removed or re-indexed since are deleted."""
+        tables = shard_tables(cursor, scope)
+        table = tables[n]
+        cursor.execute(f"SELECT rowid, {', '.join(FTS_COLUMNS)} FROM {table}")
+        meanwhile = sorted(cursor.fetchall())
+        build.copy(cursor, n)
+        count = len(tables)
+        mine = [p for p in build.sent if shard_of(p, count) == n]
+        self._drop_orphans(cursor, scope, tables, mine)
+        for start in range(0, len(meanwhile), 500):
+            self._delete_rows(cursor, tables, [r[0] for r in meanwhile[start : start + 500]])
+        if meanwhile:
+            cursor.executemany(INSERT_FTS.format(table=table), meanwhile)
 
     def _drop_orphans(self, cursor, scope: str, tables: list[str], sent) -> None:
         """Delete copied rows whose item was removed or re-indexed elsewhere during the

@@ -6,14 +6,16 @@ up with segmenting on more than one core. So `reindex --clear` gives each shard 
 see `sqlite.py`) its own process, which writes the shard's rows into an FTS5 table of the same
 definition in a private file (no journal: a failed build is thrown away), and merges it
 ('optimize'). At the end this process copies each finished table into the database, in one
-transaction: FTS5 keeps an index entirely in its shadow tables (`<name>_data`, `_idx`,
+transaction a shard: FTS5 keeps an index entirely in its shadow tables (`<name>_data`, `_idx`,
 `_content`, `_config`), so copying their rows copies a working index, with no word written
 twice. The copy replaces a table created a moment before and not read since (a new FTS5
 table object, with nothing of the old index cached).
 
     build = ShardBuild(tables, create_sql, directory)
     build.send(n, rows)        rows (rowid, *columns) for shard n, rowids ascending
-    build.finish()             merge in every process, copy into the database (in a transaction)
+    build.wait()               every process merges its shard ('optimize')
+    build.copy(cursor, n)      shard n into the database (one transaction a shard, so that the
+                               write lock is held for one shard's copy at a time)
     build.abort()              stop the processes, delete their files
 
 Other processes keep indexing meanwhile (publications, withdrawals): they write into the
@@ -36,7 +38,7 @@ import tempfile
 from array import array
 from contextlib import closing, suppress
 
-from django.db import connection, transaction
+from django.db import connection
 
 #: The shadow tables of an FTS5 table with columnsize=0 (no `_docsize`).
 SHADOW_TABLES = ("data", "idx", "content", "config")
@@ -134,25 +136,24 @@ class ShardBuild:
         except (BrokenPipeError, OSError) as exc:
             raise self._failure(n) from exc
 
-    def finish(self) -> None:
-        """Merge every shard (in parallel), then copy them into the database."""
-        try:
-            for n in range(len(self.conns)):
-                self.send(n, None)
-            for n, conn in enumerate(self.conns):
-                try:
-                    status, text = conn.recv()
-                except EOFError as exc:
-                    raise self._failure(n) from exc
-                if status != "ok":
-                    raise ShardBuildFailed(f"搜索索引分片 {n} 写入失败：{text}")
-            for process in self.processes:
-                process.join()
-            with transaction.atomic(), connection.cursor() as cursor:
-                for table, path in zip(self.tables, self.paths, strict=True):
-                    self._copy(cursor, table, path)
-        finally:
-            self.abort()
+    def wait(self) -> None:
+        """Let every shard process finish its rows and merge (in parallel)."""
+        for n in range(len(self.conns)):
+            self.send(n, None)
+        for n, conn in enumerate(self.conns):
+            try:
+                status, text = conn.recv()
+            except EOFError as exc:
+                raise self._failure(n) from exc
+            if status != "ok":
+                raise ShardBuildFailed(f"搜索索引分片 {n} 写入失败：{text}")
+        for process in self.processes:
+            process.join()
+
+    def copy(self, cursor, n: int) -> None:
+        """Replace shard `n`'s table in the database by the finished one (inside the caller's
+        transaction)."""
+        self._copy(cursor, self.tables[n], self.paths[n])
 
     def _copy(self, cursor, table: str, path: str) -> None:
         cursor.execute(f"DROP TABLE {table}")

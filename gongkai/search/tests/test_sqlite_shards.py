@@ -184,3 +184,25 @@ def test_publishing_and_withdrawing_during_a_parallel_rebuild(publish):
     assert total == 19 and len(found) == 19 and sum(rows_per_shard()) == 19
     assert removed not in found and found.count("低保事项改名") == 1
     assert results("改名")[1] == ["低保事项改名"]
+
+
+def test_a_failing_copy_after_the_first_shard_leaves_an_empty_usable_index(publish, monkeypatch):
+    """Each shard is copied in its own transaction (the write lock is held one shard at a
+    time); when a later one fails, the shards already copied do not stay half an index."""
+    corpus(publish, n=10)
+    original = sqlite_build.ShardBuild._copy
+    copied = []
+
+    def copy_then_fail(self, cursor, table, path):
+        if copied:
+            raise OSError("磁盘已满")
+        copied.append(table)
+        original(self, cursor, table, path)
+
+    monkeypatch.setattr(sqlite_build.ShardBuild, "_copy", copy_then_fail)
+    with pytest.raises(sqlite_build.ShardBuildFailed, match="写入数据库失败：磁盘已满"):
+        services.reindex(scope=Scope.PUBLIC, clear=True, workers=2, batch_size=4)
+    assert copied == ["search_fts_public_0"]
+    assert not SearchDocument.objects.filter(scope=Scope.PUBLIC).exists()
+    assert rows_per_shard() == [0, 0] and results("低保")[0] == 0
+    integrity_check()
