@@ -160,7 +160,6 @@ def reindex(
         with transaction.atomic():
             backend.clear(scope)
         backend.bulk_start(scope, workers=workers)
-    finished = False
     try:
         pending = None
         for ids in documents.id_batches(scope, batch_size):
@@ -174,13 +173,14 @@ def reindex(
             pending = job
         if pending is not None:
             write(pending)
-        finished = True
+    except BaseException:
+        if clear:
+            backend.bulk_abort(scope)
+        raise
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
-        if clear and not finished:
-            backend.bulk_abort(scope)
     if clear:
         t0 = time.perf_counter()
         backend.bulk_finish(scope)

@@ -52,7 +52,7 @@ from ..documents import (
 from ..models import Scope
 from ..query import Part, Phrase
 from .base import TIERS, Backend, Request
-from .sqlite_build import ShardBuild, ShardBuildFailed
+from .sqlite_build import BUILD_SETTINGS, FINAL_SETTINGS, ShardBuild, ShardBuildFailed
 
 #: A scope's FTS5 tables (its shards) are named <prefix>_0, <prefix>_1, …
 FTS_PREFIX = {Scope.PUBLIC: "search_fts_public", Scope.STAFF: "search_fts_staff"}
@@ -115,8 +115,22 @@ def configured_shards() -> int:
 
 
 def shard_tables(cursor, scope: str) -> list[str]:
-    """The FTS5 tables of a scope, in shard order (read from the schema, so that every process
-    sees a rebuild's new shards at once)."""
+    """The FTS5 tables of a scope, in shard order. Read from the schema, so that every process
+    sees a rebuild's new shards at once; remembered on the connection until the schema changes
+    (`PRAGMA schema_version`, 9 µs against 78 µs for reading sqlite_master, several times a
+    search)."""
+    cursor.execute("PRAGMA schema_version")
+    version = cursor.fetchone()[0]
+    known = getattr(connection, "_search_shard_tables", None)
+    if known is None or known[0] != version:
+        known = (version, {})
+        connection._search_shard_tables = known
+    if scope not in known[1]:
+        known[1][scope] = _read_shard_tables(cursor, scope)
+    return known[1][scope]
+
+
+def _read_shard_tables(cursor, scope: str) -> list[str]:
     prefix = FTS_PREFIX[scope]
     cursor.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE %s ESCAPE '\\' "
@@ -130,6 +144,11 @@ def shard_tables(cursor, scope: str) -> list[str]:
     if not names or names != [shard_table(scope, n) for n in range(len(names))]:
         raise RuntimeError(f"search index tables of {scope} are missing or incomplete: {names}")
     return names
+
+
+def _configure(cursor, table: str, settings) -> None:
+    for key, value in settings:
+        cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES (%s, %s)", [key, value])
 
 
 def _string(word: str) -> str:
@@ -267,7 +286,6 @@ class SQLiteBackend(Backend):
                         continue
                     if build is not None:
                         build.send(n, shard_rows)
-                        build.sent.extend(row[0] for row in shard_rows)
                     else:
                         cursor.executemany(INSERT_FTS.format(table=tables[n]), shard_rows)
 
@@ -443,8 +461,7 @@ class SQLiteBackend(Backend):
                 self._builds[scope] = ShardBuild(tables, create_table_sql, _build_directory())
                 return
             for table in tables:
-                cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', 67108864)")
-                cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)")
+                _configure(cursor, table, BUILD_SETTINGS)
             cursor.execute("PRAGMA cache_size = -262144")
 
     def bulk_finish(self, scope: str) -> None:
@@ -456,9 +473,7 @@ class SQLiteBackend(Backend):
                     with transaction.atomic(), connection.cursor() as cursor:
                         self._finish_shard(cursor, scope, build, n)
             except BaseException as exc:
-                build.abort()
-                with transaction.atomic():
-                    self.clear(scope)
+                self._discard(scope, build)
                 if isinstance(exc, Exception) and not isinstance(exc, ShardBuildFailed):
                     raise ShardBuildFailed(f"搜索索引写入数据库失败：{exc}") from exc
                 raise
@@ -467,8 +482,7 @@ class SQLiteBackend(Backend):
         with connection.cursor() as cursor:
             for table in shard_tables(cursor, scope):
                 cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-                cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
-                cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', 1048576)")
+                _configure(cursor, table, FINAL_SETTINGS)
             cursor.execute("PRAGMA cache_size = -2000")
 
     def _finish_shard(self, cursor, scope: str, build: ShardBuild, n: int) -> None:
@@ -498,7 +512,10 @@ class SQLiteBackend(Backend):
             self._delete_rows(cursor, tables, orphans[start : start + 500])
 
     def bulk_abort(self, scope: str) -> None:
-        build = self._builds.pop(scope, None)
+        self._discard(scope, self._builds.pop(scope, None))
+
+    def _discard(self, scope: str, build: ShardBuild | None) -> None:
+        """A parallel rebuild failed: stop it and leave the scope empty (consistent)."""
         if build is not None:
             build.abort()
         with transaction.atomic():

@@ -68,15 +68,12 @@ def _build(conn, path: str, create_sql: str) -> None:
         db.execute("PRAGMA cache_size = -262144")
         db.execute(create_sql)
         _set(db, "shard", BUILD_SETTINGS)
-        columns = None
+        names = ", ".join(row[1] for row in db.execute("PRAGMA table_info(shard)"))
+        marks = ", ".join("?" * (names.count(",") + 2))
+        insert = f"INSERT INTO shard (rowid, {names}) VALUES ({marks})"
         while (rows := conn.recv()) is not None:
-            if not rows:
-                continue
-            if columns is None:
-                marks = ", ".join("?" * (len(rows[0]) - 1))
-                columns = f"INSERT INTO shard (rowid, {_column_names(db)}) VALUES (?, {marks})"
             db.execute("BEGIN")
-            db.executemany(columns, rows)
+            db.executemany(insert, rows)
             db.execute("COMMIT")
         db.execute("INSERT INTO shard (shard) VALUES ('optimize')")
         _set(db, "shard", FINAL_SETTINGS)
@@ -87,10 +84,6 @@ def _build(conn, path: str, create_sql: str) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
-
-
-def _column_names(db) -> str:
-    return ", ".join(row[1] for row in db.execute("PRAGMA table_info(shard)"))
 
 
 class ShardBuild:
@@ -130,11 +123,14 @@ class ShardBuild:
             pass
         return ShardBuildFailed(f"搜索索引分片 {n} 写入失败：{message}")
 
-    def send(self, n: int, rows: list[tuple]) -> None:
+    def send(self, n: int, rows: list[tuple] | None) -> None:
+        """Rows for shard `n` (None: no more rows)."""
         try:
             self.conns[n].send(rows)
         except (BrokenPipeError, OSError) as exc:
             raise self._failure(n) from exc
+        if rows:
+            self.sent.extend(row[0] for row in rows)
 
     def wait(self) -> None:
         """Let every shard process finish its rows and merge (in parallel)."""
@@ -153,13 +149,11 @@ class ShardBuild:
     def copy(self, cursor, n: int) -> None:
         """Replace shard `n`'s table in the database by the finished one (inside the caller's
         transaction)."""
-        self._copy(cursor, self.tables[n], self.paths[n])
-
-    def _copy(self, cursor, table: str, path: str) -> None:
+        table = self.tables[n]
         cursor.execute(f"DROP TABLE {table}")
         cursor.execute(self.create_sql(table))
         raw = connection.connection  # the same connection, in the same transaction
-        with closing(sqlite3.connect(path)) as source:
+        with closing(sqlite3.connect(self.paths[n])) as source:
             for shadow in SHADOW_TABLES:
                 raw.execute(f"DELETE FROM {table}_{shadow}")
                 rows = source.execute(f"SELECT * FROM shard_{shadow}")

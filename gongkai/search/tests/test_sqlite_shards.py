@@ -3,6 +3,8 @@ parallel processes and copies them into the database. Same results as one writer
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
 from django.test import override_settings
@@ -141,17 +143,18 @@ def test_the_command_reports_a_failed_shard_in_chinese(publish, monkeypatch):
     monkeypatch.setattr(sqlite_build, "_build", broken)
     with pytest.raises(CommandError) as failed:
         call_command(
-            "search", "reindex", "--clear", "--scope", "public", "--workers", "2", stdout=io()
+            "search",
+            "reindex",
+            "--clear",
+            "--scope",
+            "public",
+            "--workers",
+            "2",
+            stdout=io.StringIO(),
         )
     message = str(failed.value)
     assert "搜索索引分片" in message and "disk is full" in message
     assert "公开版本的索引已清空" in message and "reindex --clear" in message
-
-
-def io():
-    import io as _io
-
-    return _io.StringIO()
 
 
 def test_publishing_and_withdrawing_during_a_parallel_rebuild(publish):
@@ -190,16 +193,16 @@ def test_a_failing_copy_after_the_first_shard_leaves_an_empty_usable_index(publi
     """Each shard is copied in its own transaction (the write lock is held one shard at a
     time); when a later one fails, the shards already copied do not stay half an index."""
     corpus(publish, n=10)
-    original = sqlite_build.ShardBuild._copy
+    original = sqlite_build.ShardBuild.copy
     copied = []
 
-    def copy_then_fail(self, cursor, table, path):
+    def copy_then_fail(self, cursor, n):
         if copied:
             raise OSError("磁盘已满")
-        copied.append(table)
-        original(self, cursor, table, path)
+        copied.append(self.tables[n])
+        original(self, cursor, n)
 
-    monkeypatch.setattr(sqlite_build.ShardBuild, "_copy", copy_then_fail)
+    monkeypatch.setattr(sqlite_build.ShardBuild, "copy", copy_then_fail)
     with pytest.raises(sqlite_build.ShardBuildFailed, match="写入数据库失败：磁盘已满"):
         services.reindex(scope=Scope.PUBLIC, clear=True, workers=2, batch_size=4)
     assert copied == ["search_fts_public_0"]
