@@ -419,9 +419,12 @@ class SQLiteBackend(Backend):
         for start in range(0, len(item_ids), 500):
             chunk = item_ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
+            # `+scope`: look up by item (the unique (item, scope) index). Without statistics
+            # SQLite preferred the covering (scope, position, …) index, reading every row of
+            # the scope: 26 ms against 2 ms for 500 items at 200,000 rows.
             cursor.execute(
-                f"SELECT position FROM {DOC_TABLE} WHERE scope = %s AND item_id IN ({marks})",
-                [scope, *chunk],
+                f"SELECT position FROM {DOC_TABLE} WHERE item_id IN ({marks}) AND +scope = %s",
+                [*chunk, scope],
             )
             positions = [p for (p,) in cursor.fetchall()]
             if not positions:
@@ -470,8 +473,14 @@ class SQLiteBackend(Backend):
             try:
                 build.wait()
                 for n in range(len(build.tables)):
-                    with transaction.atomic(), connection.cursor() as cursor:
-                        self._finish_shard(cursor, scope, build, n)
+                    with connection.cursor() as cursor:
+                        attached = build.attach(cursor, n)
+                        try:
+                            with transaction.atomic():
+                                self._finish_shard(cursor, scope, build, n, attached)
+                        finally:
+                            if attached:
+                                build.detach(cursor)
             except BaseException as exc:
                 self._discard(scope, build)
                 if isinstance(exc, Exception) and not isinstance(exc, ShardBuildFailed):
@@ -485,7 +494,7 @@ class SQLiteBackend(Backend):
                 _configure(cursor, table, FINAL_SETTINGS)
             cursor.execute("PRAGMA cache_size = -2000")
 
-    def _finish_shard(self, cursor, scope: str, build: ShardBuild, n: int) -> None:
+    def _finish_shard(self, cursor, scope, build: ShardBuild, n: int, attached=None) -> None:
         """Copy shard `n` in. Rows in the database's own table were written meanwhile by other
         processes (publishing, withdrawing): kept, and put back over the copy; copied rows of
         items removed or re-indexed since are deleted."""
@@ -493,7 +502,7 @@ class SQLiteBackend(Backend):
         table = tables[n]
         cursor.execute(f"SELECT rowid, {', '.join(FTS_COLUMNS)} FROM {table}")
         meanwhile = sorted(cursor.fetchall())
-        build.copy(cursor, n)
+        build.copy(cursor, n, attached)
         count = len(tables)
         mine = [p for p in build.sent if shard_of(p, count) == n]
         self._drop_orphans(cursor, scope, tables, mine)

@@ -47,6 +47,8 @@ COPY_CHUNK = 1000
 #: FTS5 settings while building (see SQLiteBackend.bulk_start) and after.
 BUILD_SETTINGS = (("hashsize", 67108864), ("automerge", 0))
 FINAL_SETTINGS = (("automerge", 4), ("hashsize", 1048576))
+#: The schema name a shard's file is attached under while it is copied.
+ATTACHED = "gongkai_shard"
 
 
 class ShardBuildFailed(RuntimeError):
@@ -146,12 +148,33 @@ class ShardBuild:
         for process in self.processes:
             process.join()
 
-    def copy(self, cursor, n: int) -> None:
+    def attach(self, cursor, n: int) -> str | None:
+        """Attach shard `n`'s file to the connection, if it is outside a transaction (SQLite
+        attaches no database inside one), and return the schema name for `copy`."""
+        if connection.in_atomic_block or connection.connection.in_transaction:
+            return None
+        cursor.execute(f"ATTACH DATABASE %s AS {ATTACHED}", [self.paths[n]])
+        return ATTACHED
+
+    def detach(self, cursor) -> None:
+        cursor.execute(f"DETACH DATABASE {ATTACHED}")
+
+    def copy(self, cursor, n: int, attached: str | None = None) -> None:
         """Replace shard `n`'s table in the database by the finished one (inside the caller's
-        transaction)."""
+        transaction). From an attached file (`attach`) SQLite copies each shadow table in one
+        statement, moving b-tree records without decoding them (2.7 s against 6.5–12 s through
+        Python for a 1.3 GB shard, docs/benchmarks.md); inside a transaction the rows go
+        through this process."""
         table = self.tables[n]
         cursor.execute(f"DROP TABLE {table}")
         cursor.execute(self.create_sql(table))
+        if attached:
+            for shadow in SHADOW_TABLES:
+                cursor.execute(f"DELETE FROM {table}_{shadow}")
+                cursor.execute(
+                    f"INSERT INTO {table}_{shadow} SELECT * FROM {attached}.shard_{shadow}"
+                )
+            return
         raw = connection.connection  # the same connection, in the same transaction
         with closing(sqlite3.connect(self.paths[n])) as source:
             for shadow in SHADOW_TABLES:

@@ -64,11 +64,43 @@ def corpus(publish, n=45):
         publish(f"低保事项{i:02d}", body, column=("notice", "policy")[i % 2], day=i, index=False)
 
 
+#: How a rebuild copies the finished shards in: a caller in a transaction (the tests' default)
+#: gets the rows copied through Python; `reindex` from a command or a job runs outside one, and
+#: SQLite copies from the attached shard file.
+COPY_PATHS = [
+    pytest.param("in a transaction", id="python-copy"),
+    pytest.param("autocommit", id="attached", marks=pytest.mark.django_db(transaction=True)),
+]
+
+
+@pytest.fixture
+def copies(monkeypatch):
+    """The `attached` argument of every shard copy; and afterwards nothing is left attached."""
+    seen = []
+    original = sqlite_build.ShardBuild.copy
+
+    def spy(self, cursor, n, attached=None):
+        seen.append(attached)
+        original(self, cursor, n, attached)
+
+    monkeypatch.setattr(sqlite_build.ShardBuild, "copy", spy)
+    yield seen
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        assert {row[1] for row in cursor.fetchall()} <= {"main", "temp"}
+
+
+def expect_copy_path(copies, mode, shards=2):
+    expected = sqlite_build.ATTACHED if mode == "autocommit" else None
+    assert copies == [expected] * shards
+
+
 def snapshot():
     return {q: results(q) for q in QUERIES} | {"by date": results("低保", sort="date")}
 
 
-def test_parallel_rebuild_gives_the_index_of_one_writer(publish):
+@pytest.mark.parametrize("mode", COPY_PATHS)
+def test_parallel_rebuild_gives_the_index_of_one_writer(publish, copies, mode):
     corpus(publish)
     services.reindex(scope=Scope.PUBLIC, clear=True, workers=0, batch_size=10)
     one_writer = snapshot()
@@ -80,6 +112,7 @@ def test_parallel_rebuild_gives_the_index_of_one_writer(publish):
     assert sum(counts) == 45 and min(counts) >= 20  # the shards take turns
     integrity_check()
     assert snapshot() == one_writer
+    expect_copy_path(copies, mode)
 
 
 def test_after_a_parallel_rebuild_items_are_written_and_removed(publish):
@@ -157,7 +190,8 @@ def test_the_command_reports_a_failed_shard_in_chinese(publish, monkeypatch):
     assert "公开版本的索引已清空" in message and "reindex --clear" in message
 
 
-def test_publishing_and_withdrawing_during_a_parallel_rebuild(publish):
+@pytest.mark.parametrize("mode", COPY_PATHS)
+def test_publishing_and_withdrawing_during_a_parallel_rebuild(publish, copies, mode):
     """Index jobs keep running while `reindex --clear` builds its shards elsewhere: what they
     wrote is kept, what they removed stays removed."""
     from gongkai.catalog.models import Item
@@ -187,20 +221,24 @@ def test_publishing_and_withdrawing_during_a_parallel_rebuild(publish):
     assert total == 19 and len(found) == 19 and sum(rows_per_shard()) == 19
     assert removed not in found and found.count("低保事项改名") == 1
     assert results("改名")[1] == ["低保事项改名"]
+    expect_copy_path(copies, mode)
 
 
-def test_a_failing_copy_after_the_first_shard_leaves_an_empty_usable_index(publish, monkeypatch):
+@pytest.mark.parametrize("mode", COPY_PATHS)
+def test_a_failing_copy_after_the_first_shard_leaves_an_empty_usable_index(
+    publish, copies, monkeypatch, mode
+):
     """Each shard is copied in its own transaction (the write lock is held one shard at a
     time); when a later one fails, the shards already copied do not stay half an index."""
     corpus(publish, n=10)
     original = sqlite_build.ShardBuild.copy
     copied = []
 
-    def copy_then_fail(self, cursor, n):
+    def copy_then_fail(self, cursor, n, attached=None):
         if copied:
             raise OSError("磁盘已满")
         copied.append(self.tables[n])
-        original(self, cursor, n)
+        original(self, cursor, n, attached)
 
     monkeypatch.setattr(sqlite_build.ShardBuild, "copy", copy_then_fail)
     with pytest.raises(sqlite_build.ShardBuildFailed, match="写入数据库失败：磁盘已满"):
@@ -209,3 +247,4 @@ def test_a_failing_copy_after_the_first_shard_leaves_an_empty_usable_index(publi
     assert not SearchDocument.objects.filter(scope=Scope.PUBLIC).exists()
     assert rows_per_shard() == [0, 0] and results("低保")[0] == 0
     integrity_check()
+    expect_copy_path(copies, mode, shards=1)
