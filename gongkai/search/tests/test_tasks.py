@@ -1,0 +1,73 @@
+"""Index jobs are retried when they fail (a database locked by a rebuild's copy)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import OperationalError
+from huey.contrib.djhuey import HUEY
+
+from gongkai.search import services, tasks
+from gongkai.search.models import Scope, SearchDocument
+
+
+@pytest.fixture
+def huey():
+    HUEY.flush()
+    yield HUEY
+    HUEY.flush()
+
+
+def _failing_once(monkeypatch, name: str) -> list[int]:
+    """services.<name> fails with a locked database the first time, then runs."""
+    original = getattr(services, name)
+    calls = []
+
+    def locked_once(*, item_id):
+        calls.append(item_id)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return original(item_id=item_id)
+
+    monkeypatch.setattr(services, name, locked_once)
+    return calls
+
+
+def _run_retry(huey, task, item_id: int) -> None:
+    """The one retry scheduled, run when it is due."""
+    [retry] = huey.scheduled()
+    assert isinstance(retry, task.task_class) and retry.args == (item_id,)
+    assert retry.retries == tasks.RETRIES - 1
+    assert retry.eta is not None
+    [due] = huey.read_schedule(retry.eta)  # what the consumer's scheduler does when it is due
+    huey.execute(due, timestamp=retry.eta)
+    assert not huey.scheduled()
+
+
+def test_an_index_job_that_finds_the_database_locked_is_retried(publish, huey, monkeypatch):
+    item = publish("低保标准调整", "城乡低保", index=False)
+    calls = _failing_once(monkeypatch, "index_item")
+    tasks.index_item_task(item.pk)
+    assert not SearchDocument.objects.filter(item=item, scope=Scope.PUBLIC).exists()
+    _run_retry(huey, tasks.index_item_task, item.pk)
+    assert calls == [item.pk, item.pk]
+    assert SearchDocument.objects.filter(item=item, scope=Scope.PUBLIC).exists()
+
+
+def test_an_unindex_job_is_retried(publish, huey, monkeypatch):
+    item = publish("低保标准调整", "城乡低保")
+    calls = _failing_once(monkeypatch, "unindex_item")
+    tasks.unindex_item_task(item.pk)
+    assert SearchDocument.objects.filter(item=item).exists()
+    _run_retry(huey, tasks.unindex_item_task, item.pk)
+    assert calls == [item.pk, item.pk]
+    assert not SearchDocument.objects.filter(item=item).exists()
+
+
+def test_a_working_copy_job_is_retried(publish, huey, monkeypatch):
+    item = publish("低保标准调整", "城乡低保", index=False)
+    calls = _failing_once(monkeypatch, "index_working_copy")
+    tasks.index_working_copy_task(item.pk)
+    assert not SearchDocument.objects.filter(item=item, scope=Scope.STAFF).exists()
+    _run_retry(huey, tasks.index_working_copy_task, item.pk)
+    assert calls == [item.pk, item.pk]
+    assert SearchDocument.objects.filter(item=item, scope=Scope.STAFF).exists()
