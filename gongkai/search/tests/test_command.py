@@ -31,6 +31,14 @@ def test_reindex_both_scopes(publish):
     assert SearchDocument.objects.filter(scope=Scope.PUBLIC).count() == 2
 
 
+def test_reindex_progress_shows_the_rate_of_a_single_batch(publish):
+    """The progress bar's rate counts from the start, not from the first finished batch."""
+    publish("低保甲", "", index=False)
+    output = run("reindex", "--scope", "public", "--workers", "0")
+    bar = next(line for line in output.splitlines() if line.startswith("重建索引（公开版本）"))
+    assert "1/1" in bar and "条/秒" in bar and " 0 条/秒" not in bar
+
+
 def test_query_as_json(publish):
     a = publish("关于城乡低保的通知", "", day=2)
     b = publish("扶贫", "落实低保", day=1)

@@ -53,6 +53,8 @@ class Command(BaseCommand):
     # ----------------------------------------------------------------------------------------
 
     def reindex(self, options):
+        import time
+
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -83,14 +85,10 @@ class Command(BaseCommand):
         ) as progress:
             for scope in scopes:
                 task = progress.add_task(f"重建索引（{labels[scope]}）", total=None, rate="")
-                started = [None]
+                started = time.perf_counter()
 
                 def update(done, total, task=task, started=started):
-                    import time
-
-                    now = time.perf_counter()
-                    started[0] = started[0] or now
-                    rate = done / (now - started[0]) if now > started[0] else 0
+                    rate = done / max(time.perf_counter() - started, 1e-6)
                     progress.update(task, completed=done, total=total, rate=f"{rate:,.0f} 条/秒")
 
                 try:
@@ -106,7 +104,12 @@ class Command(BaseCommand):
                         f"{exc}。{labels[scope]}的索引已清空，请查明原因后重新运行 "
                         "gongkai search reindex --clear"
                     ) from exc
-                progress.update(task, completed=stats.items, total=max(stats.items, 1))
+                progress.update(
+                    task,
+                    completed=stats.items,
+                    total=max(stats.items, 1),
+                    rate=f"{stats.rate:,.0f} 条/秒",
+                )
                 console.print(
                     f"{labels[scope]}：{stats.items} 条，用时 {stats.seconds:.1f} 秒"
                     f"（{stats.rate:,.0f} 条/秒）"
