@@ -459,6 +459,8 @@ def child_django(engine: str, args, workdir: Path) -> dict:
     batches = presegmented(workdir)
     log(f"{engine}: index only (pre-segmented rows)")
     backend = get_backend()
+    if engine == "sqlite":
+        _time_shard_copies(backend)
     started, cpu0 = time.perf_counter(), _cpu_seconds()
     with transaction.atomic():
         backend.clear("public")
@@ -468,7 +470,11 @@ def child_django(engine: str, args, workdir: Path) -> dict:
         with transaction.atomic():
             backend.write(batch, fresh=True)
         only += len(batch)
+    finishing = time.perf_counter()
     backend.bulk_finish("public")
+    log(
+        f"{engine}: finishing the index (merge, copy, statistics) {time.perf_counter() - finishing:.1f} s"
+    )
     only_seconds = time.perf_counter() - started
     only_cpu = _cpu_seconds() - cpu0
     del batches
@@ -837,6 +843,19 @@ def child_segment(args, workdir: Path) -> dict:
         "rate": count / seconds,
         "cpu_seconds": _cpu_seconds() - cpu0,
     }
+
+
+def _time_shard_copies(backend) -> None:
+    """Log how long each shard's copy transaction takes (the write lock other writers wait
+    for; the WAL checkpoint after the commit does not hold it)."""
+    finish_shard = backend._finish_shard
+
+    def timed(cursor, scope, build, n, *args):
+        t0 = time.perf_counter()
+        finish_shard(cursor, scope, build, n, *args)
+        log(f"sqlite: shard {n} copied in {time.perf_counter() - t0:.1f} s (write lock held)")
+
+    backend._finish_shard = timed
 
 
 def presegmented(workdir: Path):
