@@ -1,8 +1,8 @@
 """Background jobs of search (huey; discovered by `run_huey`). They take ids, never objects.
 
 Indexing one item is retried: the usual failure is passing — on SQLite, a full rebuild's copy
-of a large shard holds the write lock (2–4 s a shard at 200,000 items, proportionally more
-at a million) and a writer waiting longer than the busy timeout fails with "database is
+of a large shard holds the write lock (2–4 s a shard at 200,000 items, 15–16 s at a
+million, 2 shards) and a writer waiting longer than the busy timeout fails with "database is
 locked". Retrying costs nothing: each job writes the item's current state, whatever came
 before."""
 
