@@ -6,10 +6,10 @@ up with segmenting on more than one core. So `reindex --clear` gives each shard 
 see `sqlite.py`) its own process, which writes the shard's rows into an FTS5 table of the same
 definition in a private file (no journal: a failed build is thrown away), and merges it
 ('optimize'). At the end this process copies each finished table into the database, in one
-transaction a shard, from the shard's file attached to the connection (or, inside a caller's
-transaction, where SQLite attaches nothing, through Python): FTS5 keeps an index entirely in its shadow tables (`<name>_data`, `_idx`,
-`_content`, `_config`), so copying their rows copies a working index, with no word written
-twice. The copy replaces a table created a moment before and not read since (a new FTS5
+transaction a shard, from the shard's file attached to the connection (or through Python,
+inside a caller's transaction, where SQLite attaches nothing): FTS5 keeps an index entirely in
+its shadow tables (`<name>_data`, `_idx`, `_content`, `_config`), so copying their rows copies
+a working index, with no word written twice. The copy replaces a table created a moment before and not read since (a new FTS5
 table object, with nothing of the old index cached).
 
     build = ShardBuild(tables, create_sql, directory)
