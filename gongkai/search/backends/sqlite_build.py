@@ -13,11 +13,13 @@ a working index, with no word written twice. The copy replaces a table created a
 table object, with nothing of the old index cached).
 
     build = ShardBuild(tables, create_sql, directory)
-    build.send(n, rows)        rows (rowid, *columns) for shard n, rowids ascending
-    build.wait()               every process merges its shard ('optimize')
-    build.copy(cursor, n)      shard n into the database (one transaction a shard, so that the
-                               write lock is held for one shard's copy at a time)
-    build.abort()              stop the processes, delete their files
+    build.send(n, rows)              rows (rowid, *columns) for shard n, rowids ascending
+    build.wait()                     every process merges its shard ('optimize')
+    name = build.attach(cursor, n)   shard n's file attached (None inside a transaction)
+    build.copy(cursor, n, name)      shard n into the database (one transaction a shard, so
+                                     that the write lock is held for one shard's copy at a time)
+    build.detach(cursor)
+    build.abort()                    stop the processes, delete their files
 
 Other processes keep indexing meanwhile (publications, withdrawals): they write into the
 database's own, empty, tables. `SQLiteBackend.bulk_finish` keeps those rows across the copy
