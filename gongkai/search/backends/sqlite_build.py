@@ -9,8 +9,8 @@ definition in a private file (no journal: a failed build is thrown away), and me
 transaction a shard, from the shard's file attached to the connection (or through Python,
 inside a caller's transaction, where SQLite attaches nothing): FTS5 keeps an index entirely in
 its shadow tables (`<name>_data`, `_idx`, `_content`, `_config`), so copying their rows copies
-a working index, with no word written twice. The copy replaces a table created a moment before and not read since (a new FTS5
-table object, with nothing of the old index cached).
+a working index, with no word written twice. The copy replaces a table created a moment
+before and not read since (a new FTS5 table object, with nothing of the old index cached).
 
     build = ShardBuild(tables, create_sql, directory)
     build.send(n, rows)              rows (rowid, *columns) for shard n, rowids ascending
