@@ -402,16 +402,18 @@ class SQLiteBackend(Backend):
             if rows:
                 cursor.executemany(INSERT_FTS.format(table=table), sorted(rows))
 
-    def _delete_rows(self, cursor, tables: list[str], positions: list[int]) -> None:
-        """Delete FTS5 rows, each from its shard."""
+    def _delete_rows(self, cursor, tables: list[str], positions) -> None:
+        """Delete FTS5 rows, each from its shard, up to 500 a statement."""
         by_shard: dict[int, list[int]] = {}
         for position in positions:
             by_shard.setdefault(shard_of(position, len(tables)), []).append(position)
-        for n, chunk in by_shard.items():
-            cursor.execute(
-                f"DELETE FROM {tables[n]} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
+        for n, rows in by_shard.items():
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                cursor.execute(
+                    f"DELETE FROM {tables[n]} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
 
     def _delete(self, cursor, scope: str, item_ids: list[int], tables=None) -> int:
         tables = tables or shard_tables(cursor, scope)
@@ -473,14 +475,13 @@ class SQLiteBackend(Backend):
             try:
                 build.wait()
                 for n in range(len(build.tables)):
-                    with connection.cursor() as cursor:
-                        attached = build.attach(cursor, n)
-                        try:
-                            with transaction.atomic():
-                                self._finish_shard(cursor, scope, build, n, attached)
-                        finally:
-                            if attached:
-                                build.detach(cursor)
+                    # Attached before the transaction begins, detached after it ends.
+                    with (
+                        connection.cursor() as cursor,
+                        build.attached(cursor, n) as source,
+                        transaction.atomic(),
+                    ):
+                        self._finish_shard(cursor, scope, build, n, source)
             except BaseException as exc:
                 self._discard(scope, build)
                 if isinstance(exc, Exception) and not isinstance(exc, ShardBuildFailed):
@@ -506,8 +507,7 @@ class SQLiteBackend(Backend):
         count = len(tables)
         mine = [p for p in build.sent if shard_of(p, count) == n]
         self._drop_orphans(cursor, scope, tables, mine)
-        for start in range(0, len(meanwhile), 500):
-            self._delete_rows(cursor, tables, [r[0] for r in meanwhile[start : start + 500]])
+        self._delete_rows(cursor, tables, [r[0] for r in meanwhile])
         if meanwhile:
             cursor.executemany(INSERT_FTS.format(table=table), meanwhile)
 
@@ -516,9 +516,7 @@ class SQLiteBackend(Backend):
         rebuild: positions the rebuild wrote that no SearchDocument row has any more."""
         cursor.execute(f"SELECT position FROM {DOC_TABLE} WHERE scope = %s", [scope])
         present = {p for (p,) in cursor.fetchall()}
-        orphans = [p for p in sent if p not in present]
-        for start in range(0, len(orphans), 500):
-            self._delete_rows(cursor, tables, orphans[start : start + 500])
+        self._delete_rows(cursor, tables, [p for p in sent if p not in present])
 
     def bulk_abort(self, scope: str) -> None:
         self._discard(scope, self._builds.pop(scope, None))

@@ -15,10 +15,9 @@ before and not read since (a new FTS5 table object, with nothing of the old inde
     build = ShardBuild(tables, create_sql, directory)
     build.send(n, rows)              rows (rowid, *columns) for shard n, rowids ascending
     build.wait()                     every process merges its shard ('optimize')
-    name = build.attach(cursor, n)   shard n's file attached (None inside a transaction)
-    build.copy(cursor, n, name)      shard n into the database (one transaction a shard, so
-                                     that the write lock is held for one shard's copy at a time)
-    build.detach(cursor)
+    with build.attached(cursor, n) as name:   shard n's file attached (None in a transaction)
+        build.copy(cursor, n, name)   shard n into the database (one transaction a shard, so
+                                      that the write lock is held for one shard's copy at a time)
     build.abort()                    stop the processes, delete their files
 
 Other processes keep indexing meanwhile (publications, withdrawals): they write into the
@@ -40,7 +39,7 @@ import shutil
 import sqlite3
 import tempfile
 from array import array
-from contextlib import closing, suppress
+from contextlib import closing, contextmanager, suppress
 
 from django.db import connection
 
@@ -152,20 +151,23 @@ class ShardBuild:
         for process in self.processes:
             process.join()
 
-    def attach(self, cursor, n: int) -> str | None:
-        """Attach shard `n`'s file to the connection, if it is outside a transaction (SQLite
-        attaches no database inside one), and return the schema name for `copy`."""
+    @contextmanager
+    def attached(self, cursor, n: int):
+        """Shard `n`'s file attached to the connection while the block runs, if it is outside a
+        transaction (SQLite attaches no database inside one): the schema name for `copy`, or
+        None."""
         if connection.in_atomic_block or connection.connection.in_transaction:
-            return None
+            yield None
+            return
         cursor.execute(f"ATTACH DATABASE %s AS {ATTACHED}", [self.paths[n]])
-        return ATTACHED
-
-    def detach(self, cursor) -> None:
-        cursor.execute(f"DETACH DATABASE {ATTACHED}")
+        try:
+            yield ATTACHED
+        finally:
+            cursor.execute(f"DETACH DATABASE {ATTACHED}")
 
     def copy(self, cursor, n: int, attached: str | None = None) -> None:
         """Replace shard `n`'s table in the database by the finished one (inside the caller's
-        transaction). From an attached file (`attach`) SQLite copies each shadow table in one
+        transaction). From an attached file (`attached`) SQLite copies each shadow table in one
         statement, moving b-tree records without decoding them (2.7 s against 6.5–12 s through
         Python for a 1.3 GB shard, docs/benchmarks.md); inside a transaction the rows go
         through this process."""

@@ -43,31 +43,30 @@ def _run_retry(huey, task, item_id: int) -> None:
     assert not huey.scheduled()
 
 
-def test_an_index_job_that_finds_the_database_locked_is_retried(publish, huey, monkeypatch):
-    item = publish("低保标准调整", "城乡低保", index=False)
-    calls = _failing_once(monkeypatch, "index_item")
-    tasks.index_item_task(item.pk)
-    assert not SearchDocument.objects.filter(item=item, scope=Scope.PUBLIC).exists()
-    _run_retry(huey, tasks.index_item_task, item.pk)
+#: (job, the service it runs, indexed before, which rows to look at, indexed afterwards)
+JOBS = [
+    pytest.param("index_item_task", "index_item", False, {"scope": Scope.PUBLIC}, True, id="index"),
+    pytest.param("unindex_item_task", "unindex_item", True, {}, False, id="unindex"),
+    pytest.param(
+        "index_working_copy_task",
+        "index_working_copy",
+        False,
+        {"scope": Scope.STAFF},
+        True,
+        id="working-copy",
+    ),
+]
+
+
+@pytest.mark.parametrize(("job", "service", "before", "rows", "after"), JOBS)
+def test_a_job_that_finds_the_database_locked_is_retried(
+    publish, huey, monkeypatch, job, service, before, rows, after
+):
+    item = publish("低保标准调整", "城乡低保", index=before)
+    task = getattr(tasks, job)
+    calls = _failing_once(monkeypatch, service)
+    task(item.pk)
+    assert SearchDocument.objects.filter(item=item, **rows).exists() is before
+    _run_retry(huey, task, item.pk)
     assert calls == [item.pk, item.pk]
-    assert SearchDocument.objects.filter(item=item, scope=Scope.PUBLIC).exists()
-
-
-def test_an_unindex_job_is_retried(publish, huey, monkeypatch):
-    item = publish("低保标准调整", "城乡低保")
-    calls = _failing_once(monkeypatch, "unindex_item")
-    tasks.unindex_item_task(item.pk)
-    assert SearchDocument.objects.filter(item=item).exists()
-    _run_retry(huey, tasks.unindex_item_task, item.pk)
-    assert calls == [item.pk, item.pk]
-    assert not SearchDocument.objects.filter(item=item).exists()
-
-
-def test_a_working_copy_job_is_retried(publish, huey, monkeypatch):
-    item = publish("低保标准调整", "城乡低保", index=False)
-    calls = _failing_once(monkeypatch, "index_working_copy")
-    tasks.index_working_copy_task(item.pk)
-    assert not SearchDocument.objects.filter(item=item, scope=Scope.STAFF).exists()
-    _run_retry(huey, tasks.index_working_copy_task, item.pk)
-    assert calls == [item.pk, item.pk]
-    assert SearchDocument.objects.filter(item=item, scope=Scope.STAFF).exists()
+    assert SearchDocument.objects.filter(item=item, **rows).exists() is after
