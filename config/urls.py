@@ -12,7 +12,7 @@ urlpatterns = [
     path("workbench/search/", include("gongkai.search.urls_staff")),
     path("search/", include("gongkai.search.urls_public")),
     path("workbench/catalog/", include("gongkai.catalog.urls_staff")),
-    path("workbench/notifications/", include("gongkai.core.urls_notifications")),
+    path("workbench/notifications/", include("gongkai.core.notifications.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("api/", include("gongkai.api.urls")),
     path("", include("gongkai.portal.urls")),

@@ -119,7 +119,7 @@ TEMPLATES = [
                 "gongkai.core.context_processors.site",
                 "gongkai.workbench.context_processors.workbench",
                 "gongkai.core.calendar_banner.admin_notices",
-                "gongkai.core.context_processors_notifications.unread_notifications",
+                "gongkai.core.notifications.context.unread_notifications",
                 "gongkai.portal.views.portal_context",
             ],
         },

@@ -8,6 +8,9 @@ class FoiConfig(AppConfig):
     verbose_name = _("依申请公开")
 
     def ready(self):
+        from . import notifications
+
+        notifications.register()
         from gongkai.orgs.permissions import Action
         from gongkai.workbench.menu import MenuItem, register
 

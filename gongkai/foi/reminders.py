@@ -35,7 +35,7 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
-from gongkai.core.notifications import coordinators, notify_users, unit_staff
+from gongkai.core.notifications import coordinators, notify, unit_staff
 from gongkai.core.workdays import (
     CalendarNotCovered,
     deadline_estimate,
@@ -44,6 +44,7 @@ from gongkai.core.workdays import (
     workdays_between,
 )
 
+from . import notifications
 from .clock import compute_due
 from .models import Application, Reminder
 from .selectors import OPEN_STATUSES
@@ -60,6 +61,12 @@ _HEADLINES = {
     Kind.ESCALATION: "申请逾期督办",
 }
 SUBJECT_PREFIX = "【依申请公开】"
+
+_NOTIFICATION_KINDS = {
+    Kind.DUE_SOON: notifications.DUE_SOON,
+    Kind.OVERDUE: notifications.OVERDUE,
+    Kind.ESCALATION: notifications.ESCALATION,
+}
 
 
 class RESULT:
@@ -210,7 +217,13 @@ def _send_one(kind: str, app: Application, users: list, day: dt.date) -> str:
                 recipients=[u.pk for u in users],
                 emailed=len(messages),
             )
-            notify_users(users=users, title=title, body=body, url=application_path(app.pk))
+            notify(
+                kind=_NOTIFICATION_KINDS[kind],
+                users=users,
+                title=title,
+                body=body,
+                url=application_path(app.pk),
+            )
             if messages:
                 transaction.on_commit(partial(_deliver, reminder.pk, messages))
     except IntegrityError:

@@ -8,6 +8,9 @@ class PlansConfig(AppConfig):
     verbose_name = _("工作台账")
 
     def ready(self):
+        from . import notifications
+
+        notifications.register()
         from gongkai.orgs.permissions import Action
         from gongkai.workbench.menu import MenuItem, register
 

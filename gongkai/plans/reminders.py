@@ -34,9 +34,10 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
-from gongkai.core.notifications import coordinators, notify_users, unit_staff
+from gongkai.core.notifications import coordinators, notify, unit_staff
 from gongkai.core.workdays import CalendarNotCovered, add_workdays, format_date, workdays_between
 
+from . import notifications
 from .models import OPEN_STATUSES, Reminder, Task
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,13 @@ _HEADLINES = {
 }
 
 SUBJECT_PREFIX = "【政务公开】"
+
+_NOTIFICATION_KINDS = {
+    Kind.BEFORE_DUE: notifications.TASK_BEFORE_DUE,
+    Kind.DUE: notifications.TASK_DUE,
+    Kind.OVERDUE: notifications.TASK_OVERDUE,
+    Kind.ESCALATION: notifications.TASK_ESCALATION,
+}
 
 
 class RESULT:
@@ -315,7 +323,13 @@ def _send_one(entry: DueReminder, users: list, day: dt.date) -> str:
                 recipients=[u.pk for u in users],
                 emailed=len(messages),
             )
-            notify_users(users=users, title=title, body=body, url=task_path(task.pk))
+            notify(
+                kind=_NOTIFICATION_KINDS[kind],
+                users=users,
+                title=title,
+                body=body,
+                url=task_path(task.pk),
+            )
             if messages:
                 transaction.on_commit(partial(_deliver, reminder.pk, messages))
     except IntegrityError:

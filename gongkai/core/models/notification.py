@@ -11,6 +11,8 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    #: a key registered in `gongkai.core.notifications.kinds` ("plans.task_returned", …)
+    kind = models.CharField(_("类型"), max_length=60, blank=True, db_index=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)

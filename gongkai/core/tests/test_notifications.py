@@ -11,15 +11,15 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 
 from config import urls as project_urls
-from gongkai.core.context_processors_notifications import unread_notifications
 from gongkai.core.models import Notification
-from gongkai.core.notifications import notify_users
+from gongkai.core.notifications import notify
+from gongkai.core.notifications.context import unread_notifications
 
 urlpatterns = [
     *(
         []
         if any(getattr(p, "namespace", None) == "notifications" for p in project_urls.urlpatterns)
-        else [path("workbench/notifications/", include("gongkai.core.urls_notifications"))]
+        else [path("workbench/notifications/", include("gongkai.core.notifications.urls"))]
     ),
     *project_urls.urlpatterns,
 ]
@@ -27,7 +27,7 @@ handler404 = project_urls.handler404
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
-PROCESSOR = "gongkai.core.context_processors_notifications.unread_notifications"
+PROCESSOR = "gongkai.core.notifications.context.unread_notifications"
 
 
 @pytest.fixture(autouse=True)
@@ -161,8 +161,13 @@ def test_list_with_nothing(login, liaison_a):
     assert "全部标为已读" not in html
 
 
-def test_notifications_from_notify_users_appear(login, liaison_a):
-    notify_users(users=[liaison_a], title="任务今日到期：某项工作", url="/workbench/plans/tasks/1/")
+def test_notifications_from_notify_appear(login, liaison_a):
+    notify(
+        kind="plans.task_due",
+        users=[liaison_a],
+        title="任务今日到期：某项工作",
+        url="/workbench/plans/tasks/1/",
+    )
     html = login(liaison_a).get(LIST).content.decode()
     assert "任务今日到期：某项工作" in html
 

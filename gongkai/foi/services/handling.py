@@ -64,7 +64,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import PermissionDenied, ValidationFailed
-from gongkai.core.notifications import coordinators, notify_users, unit_staff
+from gongkai.core.notifications import coordinators, notify, unit_staff
 from gongkai.core.uploads import CheckedUpload
 from gongkai.core.workdays import (
     CalendarNotCovered,
@@ -75,7 +75,7 @@ from gongkai.core.workdays import (
 from gongkai.orgs.models import Role, Unit
 from gongkai.orgs.permissions import Action, has_perm, roles_of
 
-from .. import crypto
+from .. import crypto, notifications
 from ..clock import (
     CORRECTION_NOTICE_WORKDAYS,
     MAX_EXTENSION_WORKDAYS,
@@ -386,7 +386,8 @@ def _notify_online_correction(app: Application) -> None:
         url = reverse("foi:application_detail", args=[app.pk])
     except NoReverseMatch:
         url = ""
-    notify_users(
+    notify(
+        kind=notifications.CORRECTION_RECEIVED,
         users=users,
         title=f"申请人已网上提交补正：{app.tracking_code}",
         body=f"查询码：{app.tracking_code}\n答复期限自{format_date(timezone.localdate())}起重新计算。",

@@ -33,7 +33,7 @@ urlpatterns = [
     path("accounts/", include("gongkai.orgs.urls_accounts")),
     path("workbench/foi/", include((_foi_patterns, "foi"))),
     path("workbench/catalog/", include("gongkai.catalog.urls_staff")),
-    path("workbench/notifications/", include("gongkai.core.urls_notifications")),
+    path("workbench/notifications/", include("gongkai.core.notifications.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
 ]
 URLCONF = __name__

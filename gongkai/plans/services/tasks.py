@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.notifications import notify, unit_staff
 from gongkai.core.uploads import CheckedUpload
 from gongkai.orgs.permissions import Action, check_perm
 
+from .. import notifications
 from ..models import OPEN_STATUSES, Task, TaskAttachment, TaskEntry, TaskLink, TaskStatus
 
 MAX_TEXT = 5000
@@ -173,7 +175,9 @@ def task_accept(
         before={"status": before},
         after={"status": task.status},
     )
-    _notify_unit(task, f"任务已验收：{task.item.title[:40]}", comment)
+    _notify_unit(
+        task, notifications.TASK_ACCEPTED, f"任务已验收：{task.item.title[:40]}", comment, actor
+    )
     return task
 
 
@@ -200,7 +204,9 @@ def task_return(*, actor, task: Task, reason: str, expected_version: int | None 
         before={"status": before},
         after={"status": task.status},
     )
-    _notify_unit(task, f"任务被退回：{task.item.title[:40]}", reason)
+    _notify_unit(
+        task, notifications.TASK_RETURNED, f"任务被退回：{task.item.title[:40]}", reason, actor
+    )
     return task
 
 
@@ -222,11 +228,14 @@ def task_attach_link(*, actor, task: Task, url: str, title: str = "") -> TaskLin
     return entry.links.get()
 
 
-def _notify_unit(task: Task, title: str, body: str) -> None:
-    from gongkai.core.notifications import notify_unit_staff
-
-    notify_unit_staff(
-        unit=task.unit, title=title, body=body, url=f"/workbench/plans/tasks/{task.pk}/"
+def _notify_unit(task: Task, kind: str, title: str, body: str, actor) -> None:
+    notify(
+        kind=kind,
+        users=unit_staff(task.unit),
+        title=title,
+        body=body,
+        url=f"/workbench/plans/tasks/{task.pk}/",
+        actor=actor,
     )
 
 

@@ -1,13 +1,13 @@
 """/workbench/notifications/ — mounted in config/urls.py:
 
-    path("workbench/notifications/", include("gongkai.core.urls_notifications")),
+    path("workbench/notifications/", include("gongkai.core.notifications.urls")),
 
 (before the "workbench/" include).
 """
 
 from django.urls import path
 
-from . import views_notifications as views
+from . import views
 
 app_name = "notifications"
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from .models import Notification
-from .paging import paginate
+from gongkai.core.models import Notification
+from gongkai.core.paging import paginate
 
 # -- reads and writes (small enough to live beside their only views) ---------------------------
 

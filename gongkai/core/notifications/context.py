@@ -8,7 +8,7 @@ def unread_notifications(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not request.path.startswith("/workbench/"):
         return {}
-    from .models import Notification
+    from gongkai.core.models import Notification
 
     return {
         "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()
