@@ -3,6 +3,7 @@
 from .items import (
     item_approve,
     item_attach,
+    item_attach_many,
     item_create,
     item_detach,
     item_publish,
@@ -16,6 +17,7 @@ from .items import (
 __all__ = [
     "item_approve",
     "item_attach",
+    "item_attach_many",
     "item_create",
     "item_detach",
     "item_publish",

@@ -5,22 +5,39 @@ submitting needs SUBMIT, approving, returning, publishing and withdrawing need A
 unit's 审核人, or the 公开办). Every step writes a ReviewEntry and an audit record in the same
 transaction; what must happen after publishing (cache, task binding, search) is sent through
 `gongkai.catalog.events` on commit.
+
+Each hand-off notifies, in the same transaction (`gongkai.core.notifications.notify`; the actor
+is never notified):
+
+    submitted  → the approvers: the unit's 审核人, or the 公开办 when the unit has none
+    returned   → the authors (creator, last editor, last submitter) and the unit's 联络员
+    approved   → the authors, the 联络员 and the approvers (who publish next); approving with
+                 `publish=True` sends "published" instead
+    published  → the authors and the 联络员
+    withdrawn  → the authors, the 联络员 and the 审核人 (also for removal, 撤下)
+
+Uploads (`uploads=`) are `CheckedUpload`s or `(CheckedUpload, extracted_text)` pairs; all are
+checked before any is stored, so a bad one leaves nothing behind.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.notifications import coordinators, notify, unit_staff
 from gongkai.core.richtext import sanitize_html
 from gongkai.core.uploads import CheckedUpload
 from gongkai.orgs.models import Unit
-from gongkai.orgs.permissions import Action, check_perm
+from gongkai.orgs.permissions import Action, check_perm, has_perm
 
-from .. import events
+from .. import events, notifications
 from ..checks import run_checks
 from ..index_numbers import next_index_number
 from ..models import Column, Item, ItemAttachment, ItemStatus, ItemVersion, PublicState, ReviewEntry
@@ -88,10 +105,107 @@ def _clean(fields: dict) -> dict:
     return out
 
 
+# -- uploads -----------------------------------------------------------------------------------
+
+Upload = CheckedUpload | tuple[CheckedUpload, str]
+
+
+def _uploads(uploads: Iterable[Upload]) -> list[tuple[CheckedUpload, str]]:
+    """Normalise to (upload, text) pairs and refuse the lot if one is of a wrong type."""
+    pairs = [u if isinstance(u, tuple) else (u, "") for u in uploads or ()]
+    for upload, _text in pairs:
+        if upload.kind not in ATTACHMENT_KINDS:
+            raise ValidationFailed(
+                f"附件“{upload.name}”的类型不被接受：可上传 PDF、Word、Excel 文件和图片"
+            )
+    return pairs
+
+
+def _store(item: Item, actor, pairs: Sequence[tuple[CheckedUpload, str]]) -> list[ItemAttachment]:
+    out = []
+    for upload, text in pairs:
+        attachment = ItemAttachment(
+            item=item,
+            original_name=upload.name,
+            kind=upload.kind,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            text=text or "",
+            uploaded_by=actor,
+        )
+        attachment.file.save(
+            f"{upload.sha256[:20]}.{upload.kind}", ContentFile(upload.data), save=False
+        )
+        attachment.save()
+        out.append(attachment)
+    return out
+
+
+# -- notifications -----------------------------------------------------------------------------
+
+
+def _item_url(item: Item) -> str:
+    return reverse("catalog:item_detail", args=[item.pk])
+
+
+def _approvers(unit: Unit) -> list:
+    """Who is asked to approve: the unit's 审核人; the 公开办 (who may approve every unit's
+    items) only when the unit has no active 审核人, so a submission is never left unseen."""
+    reviewers = list(unit_staff(unit, roles=("reviewer",)).order_by("pk"))
+    return reviewers or list(coordinators().order_by("pk"))
+
+
+def _authors(item: Item) -> list:
+    """The creator, the last editor and the last submitter, while they may still edit the
+    unit's items (someone who has left the unit is not told about its items)."""
+    people = [item.created_by]
+    for kinds in (
+        (
+            ReviewEntry.Kind.CREATE,
+            ReviewEntry.Kind.EDIT,
+            ReviewEntry.Kind.MASK,
+            ReviewEntry.Kind.REVISE,
+        ),
+        (ReviewEntry.Kind.SUBMIT,),
+    ):
+        entry = (
+            item.review_entries.filter(kind__in=kinds, actor__isnull=False)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if entry is not None:
+            people.append(entry.actor)
+    return [u for u in people if u is not None and has_perm(u, Action.EDIT, item.unit_id)]
+
+
+def _liaisons(unit: Unit) -> list:
+    return list(unit_staff(unit, roles=("liaison",)).order_by("pk"))
+
+
+def _notify(item: Item, kind: str, users, title: str, body: str, actor) -> None:
+    notify(
+        kind=kind,
+        users=users,
+        title=f"{title}：{item.title[:40]}",
+        body=body,
+        url=_item_url(item),
+        actor=actor,
+    )
+
+
+# -- the workflow ------------------------------------------------------------------------------
+
+
 @transaction.atomic
-def item_create(*, actor, unit: Unit, column: Column, title: str, **fields) -> Item:
+def item_create(
+    *, actor, unit: Unit, column: Column, title: str, uploads: Iterable[Upload] = (), **fields
+) -> Item:
+    """A draft with its attachments (`uploads`), all or nothing."""
     check_perm(actor, Action.EDIT, unit)
     data = _clean({"title": title, "column": column, **fields})
+    pairs = _uploads(uploads)
     data.setdefault("publisher_name", unit.name)
     if not data["publisher_name"]:
         data["publisher_name"] = unit.name
@@ -101,14 +215,18 @@ def item_create(*, actor, unit: Unit, column: Column, title: str, **fields) -> I
     item.save()
     if related:
         item.related.set([r for r in related if r.pk != item.pk])
+    attachments = _store(item, actor, pairs)
     _entry(item, ReviewEntry.Kind.CREATE, actor)
+    after = {"index_number": item.index_number, "column": column.pk}
+    if attachments:
+        after["attachments"] = [a.original_name for a in attachments]
     audit_record(
         actor=actor,
         action="item.create",
         obj=item,
         unit=unit,
         summary=f"新建信息：{item.title[:80]}",
-        after={"index_number": item.index_number, "column": column.pk},
+        after=after,
     )
     return item
 
@@ -123,11 +241,20 @@ def _require_editable(item: Item) -> None:
 
 
 @transaction.atomic
-def item_update(*, actor, item: Item, expected_version: int | None = None, **fields) -> Item:
+def item_update(
+    *,
+    actor,
+    item: Item,
+    expected_version: int | None = None,
+    uploads: Iterable[Upload] = (),
+    **fields,
+) -> Item:
+    """Change the working copy and add `uploads` to it, all or nothing."""
     item = _lock(item, expected_version)
     check_perm(actor, Action.EDIT, item.unit)
     _require_editable(item)
     data = _clean(fields)
+    pairs = _uploads(uploads)
     if item.current_version_id is not None:
         # The portal lists a published item under its column and links it to its policy; a
         # revision in progress must not move it before the revision is published.
@@ -145,9 +272,12 @@ def item_update(*, actor, item: Item, expected_version: int | None = None, **fie
     _save(item, list(data))
     if related is not None:
         item.related.set([r for r in related if r.pk != item.pk])
+    attachments = _store(item, actor, pairs)
     after = {k: str(getattr(item, k)) for k in data}
     if related is not None:
         after["related"] = sorted(item.related.values_list("pk", flat=True))
+    if attachments:
+        after["attachments"] = [a.original_name for a in attachments]
     _entry(item, ReviewEntry.Kind.EDIT, actor)
     audit_record(
         actor=actor,
@@ -161,39 +291,42 @@ def item_update(*, actor, item: Item, expected_version: int | None = None, **fie
     return item
 
 
-@transaction.atomic
-def item_attach(*, actor, item: Item, upload: CheckedUpload, text: str = "") -> ItemAttachment:
+def item_attach(
+    *,
+    actor,
+    item: Item,
+    upload: CheckedUpload,
+    text: str = "",
+    expected_version: int | None = None,
+) -> ItemAttachment:
     """Attach a checked upload (type sniffed from content). `text` is the extracted text."""
-    item = _lock(item)
+    (attachment,) = item_attach_many(
+        actor=actor, item=item, uploads=[(upload, text)], expected_version=expected_version
+    )
+    return attachment
+
+
+@transaction.atomic
+def item_attach_many(
+    *, actor, item: Item, uploads: Iterable[Upload], expected_version: int | None = None
+) -> list[ItemAttachment]:
+    """Attach several uploads at once: one version, one audit record, all or nothing."""
+    item = _lock(item, expected_version)
     check_perm(actor, Action.EDIT, item.unit)
     _require_editable(item)
-    if upload.kind not in ATTACHMENT_KINDS:
-        raise ValidationFailed(
-            f"附件“{upload.name}”的类型不被接受：可上传 PDF、Word、Excel 文件和图片"
-        )
-    attachment = ItemAttachment(
-        item=item,
-        original_name=upload.name,
-        kind=upload.kind,
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        text=text,
-        uploaded_by=actor,
-    )
-    attachment.file.save(
-        f"{upload.sha256[:20]}.{upload.kind}", ContentFile(upload.data), save=False
-    )
-    attachment.save()
+    pairs = _uploads(uploads)
+    if not pairs:
+        raise ValidationFailed("请选择要上传的文件")
+    attachments = _store(item, actor, pairs)
     _save(item, [])
     audit_record(
         actor=actor,
         action="item.attach",
         obj=item,
         unit=item.unit,
-        summary=f"上传附件：{upload.name}",
+        summary="上传附件：" + "、".join(a.original_name for a in attachments),
     )
-    return attachment
+    return attachments
 
 
 @transaction.atomic
@@ -226,6 +359,14 @@ def item_submit(*, actor, item: Item, expected_version: int | None = None) -> It
     _save(item, ["status"])
     _entry(item, ReviewEntry.Kind.SUBMIT, actor)
     audit_record(actor=actor, action="item.submit", obj=item, unit=item.unit, summary="提交审核")
+    _notify(
+        item,
+        notifications.ITEM_SUBMITTED,
+        _approvers(item.unit),
+        "信息待审核",
+        f"{item.unit.name}提交审核，索引号 {item.index_number}",
+        actor,
+    )
     return item
 
 
@@ -243,6 +384,14 @@ def item_return(*, actor, item: Item, reason: str, expected_version: int | None 
     _entry(item, ReviewEntry.Kind.RETURN, actor, reason)
     audit_record(
         actor=actor, action="item.return", obj=item, unit=item.unit, summary=f"退回：{reason[:100]}"
+    )
+    _notify(
+        item,
+        notifications.ITEM_RETURNED,
+        [*_authors(item), *_liaisons(item.unit)],
+        "信息被退回",
+        f"退回理由：{reason}",
+        actor,
     )
     return item
 
@@ -287,7 +436,15 @@ def item_approve(
     _entry(item, ReviewEntry.Kind.APPROVE, actor)
     audit_record(actor=actor, action="item.approve", obj=item, unit=item.unit, summary="审核通过")
     if publish:
-        return _publish(actor, item, change_note)
+        return _publish(actor, item, change_note)  # notifies "published"
+    _notify(
+        item,
+        notifications.ITEM_APPROVED,
+        [*_authors(item), *_liaisons(item.unit), *_approvers(item.unit)],
+        "信息已审核通过，待发布",
+        f"索引号 {item.index_number}",
+        actor,
+    )
     return item
 
 
@@ -353,6 +510,14 @@ def _publish(actor, item: Item, change_note: str) -> Item:
         summary=f"发布第{number}版：{item.title[:80]}",
         after={"version": number},
     )
+    _notify(
+        item,
+        notifications.ITEM_PUBLISHED,
+        [*_authors(item), *_liaisons(item.unit)],
+        "信息已发布",
+        f"索引号 {item.index_number}，第{number}版" + (f"：{change_note}" if change_note else ""),
+        actor,
+    )
     item_id, actor_id = item.pk, getattr(actor, "pk", None)
     transaction.on_commit(
         lambda: events.item_published(item_id=item_id, actor_id=actor_id, first=number == 1)
@@ -399,16 +564,24 @@ def item_withdraw(
         unit=item.unit,
         summary=f"{'撤下' if remove else '撤回'}：{explanation[:100]}",
     )
+    _notify(
+        item,
+        notifications.ITEM_WITHDRAWN,
+        [*_authors(item), *unit_staff(item.unit, roles=("liaison", "reviewer")).order_by("pk")],
+        "信息已撤下" if remove else "信息已撤回",
+        f"说明：{explanation}",
+        actor,
+    )
     item_id = item.pk
     transaction.on_commit(lambda: events.item_unpublished(item_id=item_id))
     return item
 
 
 @transaction.atomic
-def item_revise(*, actor, item: Item) -> Item:
+def item_revise(*, actor, item: Item, expected_version: int | None = None) -> Item:
     """Start a revision of a published item: the working copy becomes a draft again while the
     published version stays on the portal until the revision is published."""
-    item = _lock(item)
+    item = _lock(item, expected_version)
     check_perm(actor, Action.EDIT, item.unit)
     if item.status != ItemStatus.PUBLISHED or item.public_state != PublicState.LIVE:
         raise ValidationFailed("只有公开中的信息可以修订")

@@ -12,7 +12,6 @@ import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -219,13 +218,13 @@ def item_detail(request, item_id: int):
 # The form
 
 
-def _attach_all(actor, item: Item, prepared) -> list[str]:
-    warnings = []
-    for p in prepared:
-        item_services.item_attach(actor=actor, item=item, upload=p.upload, text=p.text)
-        if p.warning:
-            warnings.append(p.warning)
-    return warnings
+def _uploads(prepared) -> list:
+    """The form's prepared attachments as the services take them: (upload, extracted text)."""
+    return [(p.upload, p.text) for p in prepared]
+
+
+def _warnings(prepared) -> list[str]:
+    return [p.warning for p in prepared if p.warning]
 
 
 @service_errors
@@ -249,18 +248,19 @@ def item_create(request):
     if posted and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                item = item_services.item_create(
-                    actor=user, unit=data["unit"], **form.item_fields()
-                )
-                warnings = _attach_all(user, item, data["attachments"])
+            item = item_services.item_create(
+                actor=user,
+                unit=data["unit"],
+                uploads=_uploads(data["attachments"]),
+                **form.item_fields(),
+            )
         except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
                 request, _("信息已保存为草稿，索引号 %(n)s") % {"n": item.index_number}
             )
-            for warning in warnings:
+            for warning in _warnings(data["attachments"]):
                 messages.warning(request, warning)
             return redirect("catalog:item_detail", item_id=item.pk)
     return render(
@@ -298,19 +298,18 @@ def item_edit(request, item_id: int):
     if posted and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                item = item_services.item_update(
-                    actor=user,
-                    item=item,
-                    expected_version=data["version"],
-                    **form.item_fields(),
-                )
-                warnings = _attach_all(user, item, data["attachments"])
+            item = item_services.item_update(
+                actor=user,
+                item=item,
+                expected_version=data["version"],
+                uploads=_uploads(data["attachments"]),
+                **form.item_fields(),
+            )
         except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("修改已保存"))
-            for warning in warnings:
+            for warning in _warnings(data["attachments"]):
                 messages.warning(request, warning)
             return redirect("catalog:item_detail", item_id=item.pk)
     return render(
@@ -335,15 +334,17 @@ def item_attach(request, item_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if item.version != data["version"]:
-                raise ValidationFailed(_("该信息已被他人修改，请刷新页面后重试"))
-            with transaction.atomic():
-                warnings = _attach_all(request.user, item, data["attachments"])
+            item_services.item_attach_many(
+                actor=request.user,
+                item=item,
+                uploads=_uploads(data["attachments"]),
+                expected_version=data["version"],
+            )
         except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已上传 %(n)d 个附件") % {"n": len(data["attachments"])})
-            for warning in warnings:
+            for warning in _warnings(data["attachments"]):
                 messages.warning(request, warning)
             return redirect("catalog:item_detail", item_id=item.pk)
     return _detail(request, item, status=400, attach_form=form)
@@ -545,12 +546,7 @@ def item_withdraw(request, item_id: int):
 @require_POST
 def item_revise(request, item_id: int):
     def run(item, data):
-        item_services.item_revise(actor=request.user, item=item)
-
-    def checked(item, data):
-        if item.version != data["version"]:
-            raise ValidationFailed(_("该信息已被他人修改，请刷新页面后重试"))
-        run(item, data)
+        item_services.item_revise(actor=request.user, item=item, expected_version=data["version"])
         return _("已开始修订：修订稿发布前，门户仍显示当前公开版本")
 
     return _action(
@@ -559,7 +555,7 @@ def item_revise(request, item_id: int):
         prefix="revise",
         form_class=ReviseForm,
         action=Action.EDIT,
-        run=checked,
+        run=run,
         done="",
     )
 
