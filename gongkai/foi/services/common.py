@@ -15,6 +15,10 @@
         records the event, recomputes the due date, writes one audit record
         (action "foi.<action>", summary "<label> YSQ…；<summary>") — all in one transaction.
         Permission checks are the caller's.
+    application_url(application) -> str                 the staff page, for notifications
+    handling_staff(application) -> list[User]
+        who handles it now: the handler and the unit's 联络员 and 审核人; the 公开办 while it
+        is unassigned
 
 None of these writes the audit record: the calling service does (one per state change), with
 a summary free of personal data (no name, identity number, phone, address).
@@ -25,9 +29,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.notifications import coordinators, unit_staff
 from gongkai.core.workdays import WorkdayCalendar, get_calendar
 
 from ..clock import Clock, ClockEvent, compute_due
@@ -137,3 +143,19 @@ def application_transition(
     if not isinstance(application, int):
         application.refresh_from_db()
     return app, event
+
+
+def application_url(application: Application) -> str:
+    """The application's staff page: the only link a notification about it carries."""
+    return reverse("foi:application_detail", args=[application.pk])
+
+
+def handling_staff(application: Application) -> list:
+    """Who handles `application` now: its handler and the unit's 联络员 and 审核人; the 公开办
+    (coordinators) while it is unassigned."""
+    if not application.unit_id:
+        return list(coordinators().order_by("pk"))
+    users = list(unit_staff(application.unit, roles=("liaison", "reviewer")).order_by("pk"))
+    if application.handler_id and application.handler not in users:
+        users.insert(0, application.handler)
+    return users

@@ -14,7 +14,9 @@ on the application's unit on that unit's applications. Unassigned applications: 
     application_confirm_receipt(*, actor, application, confirmed_on, version=None)
     application_assign(*, actor, application, unit, handler=None, note="", version=None)
         coordinator: any unit; a unit's staff (EDIT): re-assign the handler within their unit.
-        The handler must hold EDIT on the unit.
+        The handler must hold EDIT on the unit. Notifies (APPLICATION_ASSIGNED) the unit's
+        联络员 and 审核人 and the handler when the unit changes; only a newly named handler
+        when the handler changes within the unit.
     application_request_correction(*, actor, application, items, deadline, on=None, version=None)
         Art. 30: once, within 7 working days of receipt (refused after, with the date).
         `items` is what must be corrected, `deadline` the applicant's deadline.
@@ -27,7 +29,9 @@ on the application's unit on that unit's applications. Unassigned applications: 
         has checked the tracking code and phone): `actor` must be None, the date is today (the
         day it arrives), the text replaces the description, `upload` (a `CheckedUpload`, one of
         CORRECTION_MATERIAL_KINDS) is kept as an unreleased material, and the handling staff
-        are notified in the workbench. A staff actor may attach an `upload` too.
+        are notified in the workbench. A staff actor may attach an `upload` too; the handling
+        staff are notified as well when that actor is not one of them (e.g. the 公开办
+        recording a correction that came by post for a unit's application).
     application_expire_correction(*, actor, application, on=None, version=None)
         after the applicant's deadline: closed, result "other.no_correction" (其他处理/1), with an
         issued termination notice (`replies.notice_letter_issue`, kind "notice.terminate").
@@ -59,12 +63,11 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import PermissionDenied, ValidationFailed
-from gongkai.core.notifications import coordinators, notify, unit_staff
+from gongkai.core.notifications import notify
 from gongkai.core.uploads import CheckedUpload
 from gongkai.core.workdays import (
     CalendarNotCovered,
@@ -85,7 +88,7 @@ from ..clock import (
 from ..models import Application, Event, Material, Status
 from ..results import RESULT_BY_KEY
 from ..similarity import answered_repeat_of, normalize
-from .common import application_lock, application_transition
+from .common import application_lock, application_transition, application_url, handling_staff
 from .replies import notice_letter_issue
 
 logger = logging.getLogger(__name__)
@@ -224,21 +227,47 @@ def application_assign(
         probe = copy.copy(app)
         probe.unit_id = unit.pk
         updates["repeat_of"] = answered_repeat_of(probe)
-    app, _ = application_transition(
-        actor=actor,
-        application=app,
-        action="assign",
-        event_kind=K.ASSIGNED,
-        date=_today(),
-        data={"unit": unit.pk, "unit_name": unit.name, "handler": handler.pk if handler else None},
-        note=note,
-        public=False,
-        version=version,
-        updates=updates,
-        summary=f"办理单位：{unit.name}",
-    )
+    with transaction.atomic():
+        previous = application_lock(app.pk)
+        new_unit = previous.unit_id != unit.pk
+        new_handler = handler is not None and previous.handler_id != handler.pk
+        app, _ = application_transition(
+            actor=actor,
+            application=app,
+            action="assign",
+            event_kind=K.ASSIGNED,
+            date=_today(),
+            data={
+                "unit": unit.pk,
+                "unit_name": unit.name,
+                "handler": handler.pk if handler else None,
+            },
+            note=note,
+            public=False,
+            version=version,
+            updates=updates,
+            summary=f"办理单位：{unit.name}",
+        )
+        if new_unit or new_handler:
+            _notify_assigned(app, actor, users=handling_staff(app) if new_unit else [handler])
     _finish(app, "assigned")
     return app
+
+
+def _notify_assigned(app: Application, actor, *, users) -> None:
+    lines = [f"查询码：{app.tracking_code}", f"办理单位：{app.unit.name}"]
+    if app.handler_id:
+        lines.append(f"经办人：{app.handler}")
+    if app.due_date:
+        lines.append(f"答复期限：{format_date(app.due_date)}")
+    notify(
+        kind=notifications.APPLICATION_ASSIGNED,
+        users=users,
+        title=f"政府信息公开申请已分办：{app.tracking_code}",
+        body="\n".join(lines),
+        url=application_url(app),
+        actor=actor,
+    )
 
 
 # -- correction (Art. 30) ----------------------------------------------------------------------
@@ -351,8 +380,10 @@ def application_receive_correction(
                 "material_name": material.original_name,
             }
             event.save(update_fields=["data"])
-        if online:
-            _notify_online_correction(app)
+        if online or not can_reveal_id(actor, app):
+            # can_reveal_id: the handling unit's own staff (the coordinators while unassigned);
+            # they know already when one of them records it.
+            _notify_correction(app, actor, online=online, on=on)
     _finish(app, "correction received online" if online else "correction received")
     return app
 
@@ -373,25 +404,17 @@ def _save_correction_material(app: Application, actor, upload: CheckedUpload) ->
     return material
 
 
-def _notify_online_correction(app: Application) -> None:
+def _notify_correction(app: Application, actor, *, online: bool, on: dt.date) -> None:
     """Tell the handling staff (the coordinators while unassigned) in the workbench: tracking
     code and date only, no personal data."""
-    if app.unit_id:
-        users = list(unit_staff(app.unit).order_by("pk"))
-        if app.handler_id and app.handler.is_active and app.handler not in users:
-            users.insert(0, app.handler)
-    else:
-        users = list(coordinators().order_by("pk"))
-    try:
-        url = reverse("foi:application_detail", args=[app.pk])
-    except NoReverseMatch:
-        url = ""
+    title = "申请人已网上提交补正" if online else "收到申请人的补正"
     notify(
         kind=notifications.CORRECTION_RECEIVED,
-        users=users,
-        title=f"申请人已网上提交补正：{app.tracking_code}",
-        body=f"查询码：{app.tracking_code}\n答复期限自{format_date(timezone.localdate())}起重新计算。",
-        url=url,
+        users=handling_staff(app),
+        title=f"{title}：{app.tracking_code}",
+        body=f"查询码：{app.tracking_code}\n答复期限自{format_date(on)}起重新计算。",
+        url=application_url(app),
+        actor=actor,
     )
 
 

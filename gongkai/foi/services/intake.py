@@ -37,7 +37,9 @@ API (stable; the public form and staff entry both call it):
   service looks again within the unit on assignment). A hint for the 重复申请 reply (Art.
   36(6)); the reply decides.
 * One transaction: the application, its events, the due date from the clock, one audit record
-  ("foi.application_register", summary with the tracking code and channel only).
+  ("foi.application_register", summary with the tracking code and channel only), and a
+  notification to the 公开办 (coordinators), who confirm receipt and assign it: tracking code,
+  channel and dates only, never the applicant's particulars.
 """
 
 from __future__ import annotations
@@ -52,8 +54,10 @@ from django.utils import timezone
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.notifications import coordinators, notify
+from gongkai.core.workdays import format_date
 
-from .. import crypto
+from .. import crypto, notifications
 from ..models import (
     ApplicantType,
     Application,
@@ -66,7 +70,7 @@ from ..models import (
     Status,
 )
 from ..similarity import answered_repeat_of, normalize
-from .common import application_refresh_due, event_record
+from .common import application_refresh_due, application_url, event_record
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +308,19 @@ def application_register(
                 "status": app.status,
                 "repeat_of": app.repeat_of_id,
             },
+        )
+        lines = [f"查询码：{app.tracking_code}", f"申请渠道：{Channel(channel).label}"]
+        lines.append(f"到达日期：{format_date(arrived_on)}")
+        lines.append(
+            f"收到申请之日：{format_date(received)}" if received else "收到申请之日：待确认"
+        )
+        notify(
+            kind=notifications.APPLICATION_REGISTERED,
+            users=coordinators().order_by("pk"),
+            title=f"收到新的政府信息公开申请：{app.tracking_code}",
+            body="\n".join(lines),
+            url=application_url(app),
+            actor=actor,
         )
     logger.info(
         "foi application %s registered channel=%s received=%s",

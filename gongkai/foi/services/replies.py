@@ -27,6 +27,12 @@ API:
         no longer states the remedies (行政复议 60日, 行政诉讼 6个月).
 
 A replied application cannot be replied again: the transitions refuse "draft_reply" after 已答复.
+
+Hand-offs notify in the same transaction (the actor never; tracking code, unit and result only):
+a drafted letter → LETTER_PENDING to those who may approve it (`can_approve`: the unit's 审核人
+and the 公开办); an approved letter → LETTER_APPROVED to its drafter, the handler and the unit's
+联络员, who deliver it; a returned letter → LETTER_RETURNED to its drafter and the handler (the
+unit's staff when neither may still edit). The return reason stays on the application page.
 """
 
 from __future__ import annotations
@@ -35,18 +41,21 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.notifications import coordinators, notify, unit_staff
 from gongkai.core.uploads import CheckedUpload
+from gongkai.core.workdays import format_date
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 
-from .. import letters
+from .. import letters, notifications
 from ..models import Application, Delivery, Event, Letter, LetterTemplate, Material
 from ..results import RESULT_BY_KEY, Result
 from ..transitions import check_transition
-from .common import application_lock, application_refresh_due, bump, event_record
+from .common import application_lock, application_refresh_due, bump, event_record, handling_staff
 
 MATERIAL_KINDS = frozenset({"pdf", "docx", "xlsx", "doc", "xls", "png", "jpeg", "gif", "txt"})
 REPLY_MATERIAL_PURPOSE = "reply"
@@ -111,6 +120,24 @@ def letter_result(letter: Letter) -> Result | None:
     event = _draft_event(letter)
     key = (event.data or {}).get("result") if event else None
     return RESULT_BY_KEY.get(key or "")
+
+
+def _letter_url(letter: Letter) -> str:
+    return reverse("foi:replies:letter", args=[letter.application_id, letter.pk])
+
+
+def _approvers(app: Application) -> list:
+    """Everyone `can_approve` lets approve: the unit's 审核人 and the 公开办."""
+    return [
+        *unit_staff(app.unit, roles=("reviewer",)).order_by("pk"),
+        *coordinators().order_by("pk"),
+    ]
+
+
+def _drafters(app: Application, letter: Letter, event: Event | None) -> list:
+    """The letter's drafter(s) and the handler, while they may still edit the unit's cases."""
+    people = [letter.created_by, event.actor if event else None, app.handler]
+    return [u for u in people if u is not None and has_perm(u, Action.EDIT, app.unit_id)]
 
 
 def pending_letter(app: Application) -> Letter | None:
@@ -207,6 +234,14 @@ def reply_draft(
         summary=f"拟定答复：{res.label}",
         after={"result": res.key, "letter": letter.pk},
     )
+    notify(
+        kind=notifications.LETTER_PENDING,
+        users=_approvers(app),
+        title=f"答复书待审批：{app.tracking_code}",
+        body=f"查询码：{app.tracking_code}\n办理单位：{app.unit.name}\n答复类型：{res.label}",
+        url=_letter_url(letter),
+        actor=actor,
+    )
     return letter
 
 
@@ -273,6 +308,14 @@ def reply_approve(*, actor, letter: Letter) -> Letter:
         summary=f"审核通过并答复：{res.label}",
         after={"result": res.key, "letter": letter.pk},
     )
+    notify(
+        kind=notifications.LETTER_APPROVED,
+        users=[*_drafters(app, letter, event), *unit_staff(app.unit, roles=("liaison",))],
+        title=f"答复书已审批，请登记送达：{app.tracking_code}",
+        body=f"查询码：{app.tracking_code}\n答复类型：{res.label}\n答复日期：{format_date(today)}",
+        url=_letter_url(letter),
+        actor=actor,
+    )
     return letter
 
 
@@ -302,6 +345,14 @@ def reply_return(*, actor, letter: Letter, reason: str) -> Letter:
         obj=app,
         unit=app.unit,
         summary=f"退回答复：{reason[:100]}",
+    )
+    notify(
+        kind=notifications.LETTER_RETURNED,
+        users=_drafters(app, letter, _draft_event(letter)) or handling_staff(app),
+        title=f"答复书被退回：{app.tracking_code}",
+        body=f"查询码：{app.tracking_code}\n请按退回理由（见申请的办理记录）修改后重新提交审核。",
+        url=_letter_url(letter),
+        actor=actor,
     )
     return letter
 
