@@ -67,7 +67,7 @@ def test_seed_import_gives_27_items_9_units_and_a_ledger_on_working_days(coordin
     make_seed_units()
     imp = _prepare(coordinator)
     assert import_preview(plan_import=imp)["unresolved"] == []
-    plan = services.plan_import_confirm(actor=coordinator, plan_import=imp)
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=imp).plan
 
     items = list(plan.items.filter(is_task=True).order_by("position"))
     assert len(items) == 27
@@ -112,7 +112,7 @@ def test_confirm_refused_until_every_name_is_mapped_then_mapping_works(coordinat
     target = units["区市场监管局"]
     plan = services.plan_import_confirm(
         actor=coordinator, plan_import=imp, unit_map={"区安监局": target.pk}
-    )
+    ).plan
     item = plan.items.get(path=["五", "（四）"])
     iu = item.item_units.get()
     assert iu.unit == target and iu.name_as_written == "区安监局"
@@ -124,7 +124,7 @@ def test_ignoring_a_name_assigns_no_tasks_to_it(coordinator):
     imp = _prepare(coordinator)
     plan = services.plan_import_confirm(
         actor=coordinator, plan_import=imp, unit_map={"区安监局": None}
-    )
+    ).plan
     item = plan.items.get(path=["五", "（四）"])
     assert not item.item_units.exists()
     assert not Task.objects.filter(item=item).exists()
@@ -161,7 +161,7 @@ def test_rule_overrides_before_confirm_change_the_generated_tasks(coordinator):
             (i14, periodic): {"kind": "periodic", "interval_days": 91},
             (i14, "new"): [{"kind": "once", "month": 6, "day": 30}],
         },
-    )
+    ).plan
     item8 = plan.items.get(path=["二", "（一）"])
     assert [r.kind for r in item8.rules.all()] == ["quarterly", "timely"]
     assert item8.rules.get(kind="quarterly").changed_by_coordinator
@@ -260,7 +260,7 @@ def test_docx_and_xlsx_plans_import(coordinator):
         ["2", "公开环境信息", "发布水质监测信息", "区建设环保局", "每月10日前"],
     ]
     imp2 = _prepare(coordinator, xlsx_bytes(rows), filename="方案.xlsx", title="表格方案")
-    plan = services.plan_import_confirm(actor=coordinator, plan_import=imp2)
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=imp2).plan
     items = list(plan.items.filter(is_task=True).order_by("position"))
     assert [i.item_units.get().unit for i in items] == [
         units["区发改财政局"],
@@ -290,7 +290,7 @@ def _revised_seed() -> str:
 
 def test_reimport_shows_and_applies_added_removed_changed(coordinator, unit_a):
     make_seed_units()
-    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator))
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator)).plan
     ppp = plan.items.get(path=["三", "（二）"])
     ppp_task = Task.objects.filter(item=ppp).order_by("due_date").first()
     # someone worked on one PPP task: it must survive the removal
@@ -309,7 +309,7 @@ def test_reimport_shows_and_applies_added_removed_changed(coordinator, unit_a):
     added = _index_of(imp, "七 （五）")
     same = services.plan_import_confirm(
         actor=coordinator, plan_import=imp, rule_overrides={(added, 0): {"kind": "half_yearly"}}
-    )
+    ).plan
     assert same.pk == plan.pk
     assert Plan.objects.count() == 1
     ppp.refresh_from_db()
@@ -329,7 +329,7 @@ def test_reimport_shows_and_applies_added_removed_changed(coordinator, unit_a):
 
 def test_copy_to_a_new_year(coordinator, admin_user, django_capture_on_commit_callbacks):
     make_seed_units()
-    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator))
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator)).plan
     rule = plan.items.get(path=["三", "（二）"]).rules.get(kind="periodic")
     services.rule_update(
         actor=coordinator, rule=rule, kind="periodic", params={"interval_days": 182}
@@ -353,7 +353,7 @@ def test_copy_to_a_new_year(coordinator, admin_user, django_capture_on_commit_ca
             workdays=[dt.date(2027, 10, 9)],
         )
     try:
-        new = services.plan_copy(actor=coordinator, plan=plan, year=2027)
+        new = services.plan_copy(actor=coordinator, plan=plan, year=2027).plan
     finally:
         reset_calendar()
     assert new.year == 2027 and new.copied_from == plan
