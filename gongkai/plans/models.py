@@ -256,6 +256,7 @@ class TaskEntry(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     text = models.TextField(_("说明"), blank=True)
+    late_reason = models.TextField(_("逾期说明"), blank=True)
     status_before = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
     status_after = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
     actor = models.ForeignKey(

@@ -45,9 +45,15 @@ def _lock(task: Task, expected_version: int | None) -> Task:
     return locked
 
 
-def _entry(task, kind, actor, text, before, files=(), links=()) -> TaskEntry:
+def _entry(task, kind, actor, text, before, files=(), links=(), late_reason="") -> TaskEntry:
     entry = TaskEntry.objects.create(
-        task=task, kind=kind, text=text, actor=actor, status_before=before, status_after=task.status
+        task=task,
+        kind=kind,
+        text=text,
+        late_reason=late_reason,
+        actor=actor,
+        status_before=before,
+        status_after=task.status,
     )
     for upload in files:
         attachment = TaskAttachment(
@@ -173,8 +179,7 @@ def task_submit(
     if text:
         task.progress = text
     _save(task, before, ["status", "submitted_at", "progress", "late_reason"])
-    entry_text = "\n\n".join(p for p in (text, late_reason and f"逾期说明：{late_reason}") if p)
-    _entry(task, TaskEntry.Kind.SUBMIT, actor, entry_text, before, files, links)
+    _entry(task, TaskEntry.Kind.SUBMIT, actor, text, before, files, links, late_reason)
     audit_record(
         actor=actor,
         action="task.submit",

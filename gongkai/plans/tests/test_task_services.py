@@ -47,7 +47,9 @@ def test_full_cycle(task, liaison_a, coordinator):
     services.task_return(actor=coordinator, task=task, reason="缺少公开链接截图")
     task.refresh_from_db()
     assert task.status == TaskStatus.RETURNED and task.submitted_at is None
-    assert Notification.objects.filter(user=liaison_a, title__startswith="任务被公开办退回").exists()
+    assert Notification.objects.filter(
+        user=liaison_a, title__startswith="任务被公开办退回"
+    ).exists()
     services.task_submit(actor=liaison_a, task=task, text="已补充截图", late_reason="数据晚到")
     services.task_accept(actor=coordinator, task=task)
     task.refresh_from_db()
