@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 
 from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.models import AuditEvent
 from gongkai.core.workdays import CalendarNotCovered, is_workday
+from gongkai.orgs.models import Unit
 from gongkai.plans import services
 from gongkai.plans.models import (
     ItemUnit,
@@ -20,6 +22,7 @@ from gongkai.plans.models import (
     TaskStatus,
 )
 from gongkai.plans.selectors import import_preview
+from gongkai.plans.tests.factories import PlanFactory, item_with
 from gongkai.plans.tests.importing import (
     SEED_UNIT_NAMES,
     SEED_UNITS,
@@ -369,3 +372,80 @@ def test_copy_to_a_new_year(coordinator, admin_user, django_capture_on_commit_ca
         ScheduleRule.objects.filter(item__plan=plan).count()
         == ScheduleRule.objects.filter(item__plan=new).count()
     )
+
+
+# -- what confirm and copy return -----------------------------------------------------------------
+
+
+def test_confirm_returns_its_counts(coordinator):
+    make_seed_units()
+    result = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator))
+    assert isinstance(result, services.PlanImportResult) and not result.replaced
+    assert result.items == 27
+    assert result.tasks_created == Task.objects.filter(item__plan=result.plan).count() > 0
+    assert sum(result.tasks_by_unit.values()) == result.tasks_created
+    for unit_id, n in result.tasks_by_unit.items():
+        assert Task.objects.filter(item__plan=result.plan, unit_id=unit_id).count() == n
+    with pytest.raises(AttributeError):  # frozen
+        result.items = 0
+
+
+def test_reimport_returns_what_changed_and_the_new_tasks_only(coordinator):
+    make_seed_units()
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator)).plan
+    before = set(Task.objects.filter(item__plan=plan).values_list("pk", flat=True))
+    imp = _prepare(coordinator, _revised_seed().encode(), replaces=plan, title=plan.title)
+    result = services.plan_import_confirm(actor=coordinator, plan_import=imp)
+    assert result.replaced and result.plan == plan
+    assert (result.added, result.changed, result.removed) == (1, 1, 1)
+    assert result.items == 27  # one added, one removed
+    new = Task.objects.filter(item__plan=plan).exclude(pk__in=before)
+    assert result.tasks_created == new.count() > 0
+    party = Unit.objects.get(short_name="区党政办")
+    assert result.tasks_by_unit == {party.pk: new.count()}
+
+
+def test_copy_returns_its_counts(coordinator, unit_a):
+    plan = PlanFactory(title="2026年方案")
+    item_with(plan=plan, units=[unit_a], rules=[{"kind": "monthly", "day": 25}])
+    result = services.plan_copy(actor=coordinator, plan=plan, year=2026, title="2026年方案（二）")
+    assert isinstance(result, services.PlanCopyResult)
+    assert (result.items, result.tasks_created) == (1, 12)
+    assert result.tasks_by_unit == {unit_a.pk: 12}
+    assert result.plan.copied_from == plan
+
+
+def test_unit_choices_create_units_and_aliases_in_the_confirm(coordinator):
+    units = make_seed_units(skip=("区安监局", "区市场监管局"))
+    imp = _prepare(coordinator)
+    assert set(import_preview(plan_import=imp)["unresolved"]) == {"区安监局", "区市场监管局"}
+    target = units["区建设环保局"]
+    result = services.plan_import_confirm(
+        actor=coordinator,
+        plan_import=imp,
+        unit_choices=[
+            services.UnitChoice(name="区安监局", unit_id=target.pk, remember_alias=True),
+            services.UnitChoice(
+                name="区市场监管局", new_name="高新区市场监督管理局", new_short_name="区市监局"
+            ),
+        ],
+    )
+    target.refresh_from_db()
+    assert "区安监局" in target.aliases
+    created = Unit.objects.get(name="高新区市场监督管理局")
+    assert created.short_name == "区市监局" and created.aliases == ["区市场监管局"]
+    assert result.tasks_by_unit[created.pk] > 0 and result.tasks_by_unit[target.pk] > 0
+    assert AuditEvent.objects.filter(action__in=["unit.create", "unit.update"]).count() == 2
+
+
+def test_a_refused_confirm_leaves_no_unit_behind(coordinator):
+    make_seed_units(skip=("区安监局", "区市场监管局"))
+    imp = _prepare(coordinator)
+    with pytest.raises(ValidationFailed, match="区市场监管局"):
+        services.plan_import_confirm(
+            actor=coordinator,
+            plan_import=imp,
+            unit_choices=[services.UnitChoice(name="区安监局", new_name="高新区应急管理局")],
+        )
+    assert not Unit.objects.filter(name="高新区应急管理局").exists()
+    assert not Plan.objects.exists()
