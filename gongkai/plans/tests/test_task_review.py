@@ -233,3 +233,25 @@ def test_list_filters_tasks_waiting_for_sign_off(login, task, people, unit_a):
     assert badges["reviewing"] == 1 and badges["open"] == 1
     response = client.get(reverse("plans:task_list"), {"status": "reviewing"})
     assert [t.pk for t in response.context["page"].object_list] == [task.pk]
+
+
+def test_progress_import_leaves_a_task_waiting_for_sign_off_alone(task, people, unit_a):
+    import io
+
+    import openpyxl
+
+    from gongkai.plans.ledger_xlsx import ledger_export
+    from gongkai.plans.services.progress_import import progress_import
+
+    require_review(unit_a)
+    services.task_submit(actor=people.liaison_a, task=task, text="已公开")
+    task = Task.objects.select_related("item", "unit").get(pk=task.pk)
+    content = ledger_export(tasks=[task], roles={}, title="台账", day=timezone.localdate())
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    header = [c.value for c in book.active[2]]
+    book.active.cell(row=3, column=header.index("进展情况") + 1, value="审核中又改了进展")
+    out = io.BytesIO()
+    book.save(out)
+    result = progress_import(actor=people.liaison_a, data=out.getvalue(), file_name="台账.xlsx")
+    assert [str(e) for e in result.errors] == ["第3行：状态不允许填报：任务处于“待单位审核”状态"]
+    assert fresh(task).progress == "已公开"
