@@ -34,6 +34,7 @@ from gongkai.orgs.permissions import Action, check_perm
 
 from .. import notifications
 from ..models import EDITABLE_STATUSES, Task, TaskAttachment, TaskEntry, TaskLink, TaskStatus
+from ..selectors import submission_is_late
 
 MAX_TEXT = 5000
 
@@ -133,13 +134,6 @@ def task_report_progress(
     return task
 
 
-def _is_late(task: Task) -> bool:
-    """Whether submitting `task` now is late: today (local date) is after its due date."""
-    from ..selectors import submission_is_late
-
-    return submission_is_late(task)
-
-
 @transaction.atomic
 def task_submit(
     *,
@@ -163,7 +157,7 @@ def task_submit(
     has_evidence = bool(text or files or links or task.progress or task.attachments.exists())
     if not has_evidence:
         raise ValidationFailed("报送前请填写完成情况或上传佐证材料")
-    late = _is_late(task)
+    late = submission_is_late(task)
     late_reason = (late_reason or "").strip()[:MAX_TEXT] if late else ""
     if late and not late_reason:
         raise ValidationFailed("该任务已超过完成时限，报送时请填写逾期说明")
@@ -394,8 +388,10 @@ def task_submit_by_system(
 ) -> bool:
     """Submit `task` as the system (no acting user), e.g. when publishing a bound column's item
     by someone without SUBMIT on the unit. The caller has checked its own permission; `reason`
-    says why (shown in the history and the audit record). Returns False when the task is no
-    longer open."""
+    says why (shown in the history and the audit record). It goes straight to the coordinators
+    (the published item has passed the unit's approval in the catalogue), without a late
+    reason. Returns False when the task is no longer editable (submitted, waiting for the
+    unit's sign-off, completed)."""
     task = _lock(task, None)
     if task.status not in EDITABLE_STATUSES:
         return False

@@ -255,3 +255,20 @@ def test_progress_import_leaves_a_task_waiting_for_sign_off_alone(task, people, 
     result = progress_import(actor=people.liaison_a, data=out.getvalue(), file_name="台账.xlsx")
     assert [str(e) for e in result.errors] == ["第3行：状态不允许填报：任务处于“待单位审核”状态"]
     assert fresh(task).progress == "已公开"
+
+
+def test_dashboard_counts_tasks_waiting_for_sign_off_as_the_units(login, task, people, unit_a):
+    require_review(unit_a)
+    services.task_submit(actor=people.liaison_a, task=task, text="已公开")
+    Task.objects.update(due_date=timezone.localdate() - dt.timedelta(days=1))
+    response = login(people.coordinator).get(
+        reverse("plans:dashboard"), {"plan": task.item.plan_id}
+    )
+    data = response.context["data"]
+    assert data["status_counts"]["reviewing"] == 1 and data["status_counts"]["submitted"] == 0
+    assert data["overdue_count"] == 1  # still the unit's work, and past its due date
+    (unit,) = data["units"]
+    assert unit.reviewing == 1 and unit.overdue == 1
+    assert [row["task"].pk for row in response.context["overdue"]] == [task.pk]
+    body = response.content.decode()
+    assert "status=reviewing" in body and "待单位审核" in body
