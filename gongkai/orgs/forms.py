@@ -10,6 +10,17 @@ class UnitContactForm(forms.Form):
     contact_phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
     address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
 
+    def __init__(self, *args, with_review: bool = False, **kwargs):
+        """`with_review`: show the unit's sign-off setting (for its reviewer and the unit
+        managers, when editing an existing unit)."""
+        super().__init__(*args, **kwargs)
+        if with_review:
+            self.fields["task_review_required"] = forms.BooleanField(
+                label=Unit._meta.get_field("task_review_required").verbose_name,
+                help_text=Unit._meta.get_field("task_review_required").help_text,
+                required=False,
+            )
+
 
 class UnitForm(UnitContactForm):
     name = forms.CharField(label=_("全称"), max_length=120)
@@ -34,8 +45,8 @@ class UnitForm(UnitContactForm):
 
     field_order = ["name", "short_name", "code", "aliases", "parent", "contact_phone", "address"]
 
-    def __init__(self, *args, parent_queryset=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, parent_queryset=None, with_review: bool = False, **kwargs):
+        super().__init__(*args, with_review=with_review, **kwargs)
         self.fields["parent"].queryset = parent_queryset or Unit.objects.filter(is_active=True)
 
 

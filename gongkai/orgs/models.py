@@ -32,6 +32,11 @@ class Unit(models.Model):
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    task_review_required = models.BooleanField(
+        _("任务报送需本单位审核人审核"),
+        default=False,
+        help_text=_("开启后，联络员报送的台账任务先由本单位审核人审核通过，再报送公开办验收"),
+    )
 
     class Meta:
         verbose_name = _("单位")

@@ -9,14 +9,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
 from gongkai.core.audit import audit_record, changes
-from gongkai.core.errors import ValidationFailed
+from gongkai.core.errors import PermissionDenied, ValidationFailed
 
 from .codes import org_code_is_valid, uscc_is_valid
 from .models import GLOBAL_ROLES, Membership, Role, Unit, User
-from .permissions import Action, check_perm, forget_roles
+from .permissions import Action, check_perm, forget_roles, has_perm
 
 _UNIT_FIELDS = ["name", "short_name", "code", "aliases", "parent", "is_active", "sort_order"]
 _CONTACT_FIELDS = ["contact_phone", "address"]
+#: The unit's own workflow settings: its reviewer (APPROVE on the unit) or the unit managers.
+_REVIEW_FIELDS = ["task_review_required"]
 
 
 def _clean_code(code: str) -> str:
@@ -26,6 +28,10 @@ def _clean_code(code: str) -> str:
             "机构代码无效：应为18位统一社会信用代码或9位组织机构代码，且校验位正确"
         )
     return code.replace("-", "") if len(code) == 10 else code
+
+
+def _has_active_reviewer(unit: Unit) -> bool:
+    return Membership.objects.filter(unit=unit, role=Role.REVIEWER, user__is_active=True).exists()
 
 
 def _clean_aliases(aliases) -> list[str]:
@@ -82,13 +88,26 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     """Change a unit. Contact details need EDIT on the unit (its liaison may); names, codes,
-    aliases and structure need MANAGE_UNITS."""
+    aliases and structure need MANAGE_UNITS; whether the unit's task submissions need its
+    reviewer's sign-off (task_review_required) needs APPROVE on the unit (its reviewer, the
+    coordinator office) or MANAGE_UNITS — not the liaison whose submissions it governs."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     structural = set(fields) & set(_UNIT_FIELDS)
-    unknown = set(fields) - set(_UNIT_FIELDS) - set(_CONTACT_FIELDS)
+    unknown = set(fields) - set(_UNIT_FIELDS) - set(_CONTACT_FIELDS) - set(_REVIEW_FIELDS)
     if unknown:
         raise ValidationFailed("不能修改这些字段：" + "、".join(sorted(unknown)))
-    check_perm(actor, Action.MANAGE_UNITS if structural else Action.EDIT, unit)
+    if "task_review_required" in fields:
+        fields["task_review_required"] = bool(fields["task_review_required"])
+        if fields["task_review_required"] == unit.task_review_required:
+            fields.pop("task_review_required")  # unchanged: no permission needed
+        elif not (has_perm(actor, Action.APPROVE, unit) or has_perm(actor, Action.MANAGE_UNITS)):
+            raise PermissionDenied()
+        elif fields["task_review_required"] and not _has_active_reviewer(unit):
+            raise ValidationFailed(
+                "本单位还没有单位审核人，不能开启任务报送审核；请先为本单位指定审核人"
+            )
+    if structural or set(fields) & set(_CONTACT_FIELDS) or not fields:
+        check_perm(actor, Action.MANAGE_UNITS if structural else Action.EDIT, unit)
     before = changes(unit, list(fields))
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
@@ -115,12 +134,16 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
         raise ValidationFailed("机构代码已被其他单位使用") from None
     after = changes(unit, list(fields))
     if before != after:
+        summary = f"修改单位 {unit.name}"
+        if "task_review_required" in fields:
+            switch = "开启" if unit.task_review_required else "关闭"
+            summary += f"（{switch}任务报送单位审核）"
         audit_record(
             actor=actor,
             action="unit.update",
             obj=unit,
             unit=unit,
-            summary=f"修改单位 {unit.name}",
+            summary=summary,
             before=before,
             after=after,
         )

@@ -88,19 +88,20 @@ def demo_plan_load(*, today: dt.date | None = None) -> DemoPlanResult:
         imp = services.plan_import_prepare(
             actor=coordinator, data=seed_bytes(), filename=SEED_FILE, title=title, year=today.year
         )
-        plan = services.plan_import_confirm(actor=coordinator, plan_import=imp)
-        progress = _progress(plan, coordinator, today)
+        result = services.plan_import_confirm(actor=coordinator, plan_import=imp)
+        progress = _progress(result.plan, coordinator, today)
     return DemoPlanResult(
-        plan,
+        result.plan,
         created=True,
-        items=plan.items.filter(is_task=True).count(),
-        tasks=Task.objects.filter(item__plan=plan).count(),
+        items=result.items,
+        tasks=result.tasks_created,
         progress=progress,
     )
 
 
 def _done(task, liaison, coordinator, *, report: int, submit: int, accept: int) -> None:
-    """Report, submit and accept `task`, each that many working days from its due date."""
+    """Report, submit and accept `task`, each that many working days from its due date (a late
+    submission gives its reason)."""
     due = task.due_date
     with _at(_moment(_shift(due, report), 10)):
         task = services.task_report_progress(
@@ -112,6 +113,7 @@ def _done(task, liaison, coordinator, *, report: int, submit: int, accept: int) 
             task=task,
             text=f"已在政府门户网站发布{task.period_label}相关信息。",
             links=[("https://www.zhuhai-hitech.gov.cn/xxgk/", "高新区政府信息公开专栏")],
+            late_reason="统计部门数据发布推迟，待数据发布后才完成整理。" if submit > 0 else "",
         )
     with _at(_moment(_shift(due, accept), 11)):
         services.task_accept(actor=coordinator, task=task, comment="经核查已公开，验收通过。")

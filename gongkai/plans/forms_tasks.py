@@ -21,10 +21,15 @@ MAX_LINKS = 20
 
 STATUS_CHOICES = [
     ("", _("全部状态")),
-    ("open", _("待办（未开始、进行中、已退回）")),
+    ("open", _("待办（未开始、进行中、已退回、待单位审核）")),
     *TaskStatus.choices,
 ]
-STATE_CHOICES = [("", _("不限")), ("due_soon", _("即将到期")), ("overdue", _("已逾期"))]
+STATE_CHOICES = [
+    ("", _("不限")),
+    ("due_soon", _("即将到期")),
+    ("overdue", _("已逾期")),
+    ("completed_late", _("逾期完成")),
+]
 MONTH_CHOICES = [("", _("全部月份")), *((m, f"{m}月") for m in range(1, 13))]
 
 
@@ -141,13 +146,22 @@ class ProgressForm(_VersionedForm):
         help_text=_("每行一个链接，以 http:// 或 https:// 开头"),
     )
 
-    def __init__(self, *args, submit: bool = False, **kwargs):
+    def __init__(self, *args, submit: bool = False, late: bool = False, **kwargs):
+        """`late`: submitting after the due date, so a late reason (逾期说明) is asked."""
         super().__init__(*args, **kwargs)
         mb = settings.EVIDENCE_MAX_UPLOAD_BYTES // 1048576
         self.fields["attachments"].help_text = self.fields["attachments"].help_text % {"mb": mb}
         if submit:
             self.fields["text"].label = _("完成情况")
             self.fields["text"].help_text = _("可不填：已填报的进展和佐证材料会一并报送")
+        if submit and late:
+            self.fields["late_reason"] = forms.CharField(
+                label=_("逾期说明"),
+                max_length=MAX_TEXT,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("该任务已超过完成时限，请说明逾期原因；公开办验收时可见，并列入台账"),
+                error_messages={"required": _("该任务已超过完成时限，报送时请填写逾期说明")},
+            )
 
     def clean_attachments(self):
         return _clean_evidence_files(self.cleaned_data.get("attachments") or [])
@@ -172,6 +186,21 @@ class ReturnForm(_VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("退回时须填写理由")},
     )
+
+
+class ReviewApproveForm(_VersionedForm):
+    """单位审核通过: the unit's reviewer passes a submitted task on to the coordinator."""
+
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReviewReturnForm(ReturnForm):
+    """单位审核退回: the unit's reviewer returns a submitted task to the liaison."""
 
 
 class EventForm(forms.Form):

@@ -1,10 +1,13 @@
 """The ledger (台账) as an XLSX sheet in the layout offices use, and reading it back.
 
-Export columns: 序号, 工作任务, 具体要求, 责任单位, 完成时限, 进展情况, 状态 — plus a trailing
-任务编号 column. That last column is what the progress import matches rows by: titles repeat
-(a monthly item has twelve rows with the same text) and 序号 changes with every filter, so
-neither can identify a task. It is the last column so the seven office columns keep their usual
-place, and visible so that nobody deletes it without noticing.
+Export columns: 序号, 工作任务, 具体要求, 责任单位, 完成时限, 进展情况, 状态, 完成日期, 逾期说明 —
+plus a trailing 任务编号 column. 状态 carries the computed marks in brackets (已逾期, 即将到期,
+逾期完成); 完成日期 is `Task.completion_date`; 逾期说明 the liaison's late reason. The last
+column is what the progress import matches rows by: titles repeat (a monthly item has twelve rows
+with the same text) and 序号 changes with every filter, so neither can identify a task. It is
+the last column so the office columns keep their usual place, and visible so that nobody deletes
+it without noticing. The import finds its columns by their headers, so sheets exported before
+完成日期 and 逾期说明 were added still import.
 
 Reading is defensive: the file's real type has been sniffed before (`check_upload`), the ZIP's
 unpacked size is bounded before openpyxl opens it, rows are capped, and every failure becomes a
@@ -22,10 +25,22 @@ from dataclasses import dataclass
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.workdays import format_date
 
-COLUMNS = ("序号", "工作任务", "具体要求", "责任单位", "完成时限", "进展情况", "状态")
+COLUMNS = (
+    "序号",
+    "工作任务",
+    "具体要求",
+    "责任单位",
+    "完成时限",
+    "进展情况",
+    "状态",
+    "完成日期",
+    "逾期说明",
+)
 ID_COLUMN = "任务编号"
 HEADER = (*COLUMNS, ID_COLUMN)
-WIDTHS = (6, 36, 48, 20, 16, 48, 14, 10)
+WIDTHS = (6, 36, 48, 20, 16, 48, 14, 16, 30, 10)
+#: 1-based columns holding dates
+DATE_COLUMNS = (5, 8)
 SHEET_TITLE = "任务台账"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 
@@ -48,6 +63,8 @@ class LedgerRow:
     due_date: dt.date
     progress: str
     status: str
+    completion_date: dt.date | None = None
+    late_reason: str = ""
 
 
 def _text(cell, value: str) -> None:
@@ -92,6 +109,8 @@ def ledger_workbook(*, rows: Iterable[LedgerRow], title: str, exported_on: dt.da
             row.due_date,
             row.progress,
             row.status,
+            row.completion_date,
+            row.late_reason,
             row.task_id,
         )
         for col, value in enumerate(values, start=1):
@@ -99,7 +118,8 @@ def ledger_workbook(*, rows: Iterable[LedgerRow], title: str, exported_on: dt.da
             _text(cell, value)
             cell.alignment = wrap
             cell.border = border
-        ws.cell(row=r, column=5).number_format = DATE_FORMAT
+        for col in DATE_COLUMNS:
+            ws.cell(row=r, column=col).number_format = DATE_FORMAT
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A3"
@@ -130,6 +150,8 @@ def ledger_export(*, tasks, roles: dict[tuple[int, int], str], title: str, day: 
             due_date=task.due_date,
             progress=task.progress,
             status=task.get_status_display() + (f"（{state}）" if state else ""),
+            completion_date=task.completion_date,
+            late_reason=task.late_reason,
         )
 
     return ledger_workbook(rows=(row(t) for t in tasks), title=title, exported_on=day)

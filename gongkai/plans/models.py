@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.orgs.models import Unit
@@ -152,13 +155,18 @@ class ScheduleRule(models.Model):
 class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("未开始")
     IN_PROGRESS = "in_progress", _("进行中")
+    REVIEWING = "reviewing", _("待单位审核")
     SUBMITTED = "submitted", _("已报送")
     COMPLETED = "completed", _("已完成")
     RETURNED = "returned", _("已退回")
 
 
-#: Statuses in which the unit still owes work (a task in these can be due soon or overdue).
-OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
+#: Statuses in which the unit may still work on the task: report progress and submit.
+EDITABLE_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
+
+#: Statuses in which the unit still owes the work (a task in these can be due soon or overdue,
+#: and gets reminders). 待单位审核 counts: the task has not left the unit yet.
+OPEN_STATUSES = (*EDITABLE_STATUSES, TaskStatus.REVIEWING)
 
 
 class Task(models.Model):
@@ -190,6 +198,9 @@ class Task(models.Model):
     event_note = models.CharField(_("事件说明"), max_length=300, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    late_reason = models.TextField(
+        _("逾期说明"), blank=True, help_text=_("超过完成时限报送时，联络员说明的逾期原因")
+    )
     version = models.PositiveIntegerField(
         default=0, help_text="optimistic lock for concurrent edits"
     )
@@ -211,6 +222,22 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.item.title[:30]} · {self.unit} · {self.period_label}"
 
+    @property
+    def completion_date(self) -> dt.date | None:
+        """完成日期 of a completed task: the local date the accepted work was submitted (the
+        unit's finishing date, as the on-time rate counts it; the coordinator's acceptance may
+        come later), or the acceptance date when no submission time is known."""
+        if self.status != TaskStatus.COMPLETED:
+            return None
+        moment = self.submitted_at or self.completed_at
+        return timezone.localdate(moment) if moment else None
+
+    @property
+    def completed_late(self) -> bool:
+        """逾期完成: completed, with a completion date after the due date. Computed, not a status."""
+        day = self.completion_date
+        return day is not None and day > self.due_date
+
 
 class TaskEntry(models.Model):
     """The task's history: progress reports, submissions, acceptance, returns."""
@@ -223,10 +250,13 @@ class TaskEntry(models.Model):
         EVENT = "event", _("登记事件")
         IMPORT = "import", _("导入进展")
         EVIDENCE = "evidence", _("关联公开信息")
+        REVIEW_APPROVE = "review_approve", _("单位审核通过")
+        REVIEW_RETURN = "review_return", _("单位审核退回")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="entries")
-    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     text = models.TextField(_("说明"), blank=True)
+    late_reason = models.TextField(_("逾期说明"), blank=True)
     status_before = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
     status_after = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
     actor = models.ForeignKey(

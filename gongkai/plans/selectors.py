@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gongkai.core.errors import NotFound
@@ -49,7 +49,9 @@ def due_soon_limit(day: dt.date | None = None) -> dt.date:
 
 
 def task_state(task: Task, day: dt.date | None = None) -> str:
-    """'overdue', 'due_soon' or '' — computed, never stored."""
+    """'overdue', 'due_soon', 'completed_late' (逾期完成) or '' — computed, never stored."""
+    if task.status == TaskStatus.COMPLETED:
+        return "completed_late" if task.completed_late else ""
     day = day or today()
     if task.status not in OPEN_STATUSES:
         return ""
@@ -60,7 +62,22 @@ def task_state(task: Task, day: dt.date | None = None) -> str:
     return ""
 
 
-STATE_LABELS = {"overdue": "已逾期", "due_soon": "即将到期"}
+STATE_LABELS = {"overdue": "已逾期", "due_soon": "即将到期", "completed_late": "逾期完成"}
+
+
+def submission_is_late(task: Task, day: dt.date | None = None) -> bool:
+    """Whether submitting `task` on `day` is after its due date: the liaison must then give a
+    late reason (逾期说明). By default the day is the local date of the clock that stamps
+    `submitted_at`, so a late submission is exactly one whose completion date is late."""
+    return task.due_date < (day or timezone.localdate())
+
+
+def completed_late_q() -> Q:
+    """Completed tasks whose completion date (`Task.completion_date`) is after the due date."""
+    return Q(status=TaskStatus.COMPLETED) & (
+        Q(submitted_at__date__gt=F("due_date"))
+        | Q(submitted_at__isnull=True, completed_at__date__gt=F("due_date"))
+    )
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
@@ -120,6 +137,8 @@ def task_list(
         qs = qs.filter(
             status__in=OPEN_STATUSES, due_date__gte=day, due_date__lte=due_soon_limit(day)
         )
+    elif state == "completed_late":
+        qs = qs.filter(completed_late_q())
     if month and 1 <= month <= 12:
         qs = qs.filter(due_date__month=month)
     if q:
@@ -137,6 +156,8 @@ def task_counts(qs: QuerySet[Task]) -> dict[str, int]:
     out["due_soon"] = qs.filter(
         status__in=OPEN_STATUSES, due_date__gte=day, due_date__lte=due_soon_limit(day)
     ).count()
+    out["completed_late"] = qs.filter(completed_late_q()).count()
+    out["open"] = sum(out[s.value] for s in OPEN_STATUSES)
     return out
 
 
@@ -166,9 +187,11 @@ class UnitStats:
     total: int = 0
     due: int = 0  # due by today
     completed: int = 0
+    completed_late: int = 0  # 逾期完成
     on_time: int = 0
     overdue: int = 0
     submitted: int = 0
+    reviewing: int = 0  # 待单位审核
 
     @property
     def on_time_rate(self) -> float | None:
@@ -201,7 +224,6 @@ def dashboard(*, user, plan: Plan) -> dict:
     by_month_due: Counter = Counter()
     by_month_done: Counter = Counter()
     status_counts: Counter = Counter()
-    tz = timezone.get_current_timezone()
     for t in tasks:
         stats = per_unit.setdefault(t.unit_id, UnitStats(t.unit_id, str(t.unit)))
         stats.total += 1
@@ -209,16 +231,15 @@ def dashboard(*, user, plan: Plan) -> dict:
         by_month_due[t.due_date.month] += 1
         if t.status == TaskStatus.COMPLETED:
             stats.completed += 1
+            stats.completed_late += t.completed_late
             by_month_done[t.due_date.month] += 1
         if t.status == TaskStatus.SUBMITTED:
             stats.submitted += 1
+        if t.status == TaskStatus.REVIEWING:
+            stats.reviewing += 1
         if t.due_date <= day:
             stats.due += 1
-            if (
-                t.status == TaskStatus.COMPLETED
-                and t.submitted_at
-                and t.submitted_at.astimezone(tz).date() <= t.due_date
-            ):
+            if t.status == TaskStatus.COMPLETED and t.submitted_at and not t.completed_late:
                 stats.on_time += 1
         if t.status in OPEN_STATUSES and t.due_date < day:
             stats.overdue += 1
@@ -235,6 +256,7 @@ def dashboard(*, user, plan: Plan) -> dict:
         "total": len(tasks),
         "status_counts": {s.value: status_counts.get(s.value, 0) for s in TaskStatus},
         "overdue_count": sum(s.overdue for s in per_unit.values()),
+        "completed_late_count": sum(s.completed_late for s in per_unit.values()),
         "units": units,
         "overdue": overdue,
         "chart_month": {

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:task_id>/", tasks.task_detail, name="task_detail"),
     path("<int:task_id>/progress/", tasks.task_progress, name="task_progress"),
     path("<int:task_id>/submit/", tasks.task_submit, name="task_submit"),
+    path("<int:task_id>/review/approve/", tasks.task_review_approve, name="task_review_approve"),
+    path("<int:task_id>/review/return/", tasks.task_review_return, name="task_review_return"),
     path("<int:task_id>/accept/", tasks.task_accept, name="task_accept"),
     path("<int:task_id>/return/", tasks.task_return, name="task_return"),
     path(

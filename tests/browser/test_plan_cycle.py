@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from gongkai.orgs.models import Role
 from gongkai.orgs.tests.factories import TEST_PASSWORD, user_with_role
@@ -32,6 +33,14 @@ def sign_in(browser, base, username):
 def stat(page, label: str) -> int:
     card = page.locator(".stats .stat").filter(has_text=label).first
     return int(card.locator("strong").inner_text())
+
+
+def fill_late_reason(form, task) -> None:
+    """After the due date the form asks for a late reason (逾期说明); before it, it does not."""
+    if task.due_date < timezone.localdate():
+        form.get_by_label("逾期说明").fill("数据来源部门发布推迟")
+    else:
+        assert form.get_by_label("逾期说明").count() == 0
 
 
 def test_seed_import_and_task_cycle(browser, live_server, tmp_path):
@@ -72,6 +81,7 @@ def test_seed_import_and_task_cycle(browser, live_server, tmp_path):
     submit = liaison.locator("section").filter(has=liaison.get_by_role("heading", name="报送"))
     submit.get_by_label("完成情况").fill("已在门户网站“预决算公开”专栏发布")
     submit.get_by_label("佐证材料").set_input_files(str(evidence))
+    fill_late_reason(submit, task)
     submit.get_by_role("button", name="报送").click()
     liaison.get_by_text("公开截图.pdf").wait_for()
     task.refresh_from_db()
@@ -95,6 +105,7 @@ def test_seed_import_and_task_cycle(browser, live_server, tmp_path):
     submit = liaison.locator("section").filter(has=liaison.get_by_role("heading", name="报送"))
     submit.get_by_label("完成情况").fill("已补充链接")
     submit.get_by_label("公开信息链接").fill("https://www.example.gov.cn/yjsgk/2026/01.html")
+    fill_late_reason(submit, task)
     submit.get_by_role("button", name="报送").click()
     liaison.get_by_text("已补充链接").first.wait_for()
 

@@ -36,6 +36,8 @@ from ..models import Column, ColumnBinding, Item, PublicState
 logger = logging.getLogger(__name__)
 
 SYSTEM_NOTE = "发布信息自动报送"
+#: The late reason (逾期说明) of a bound task submitted by a publication after its due date.
+LATE_NOTE = "发布信息时已超过完成时限，随发布自动报送"
 
 
 @transaction.atomic
@@ -160,7 +162,7 @@ def bindings_on_publish(
             continue
         try:
             if actor is not None and has_perm(actor, Action.SUBMIT, task.unit):
-                task_submit(actor=actor, task=task, text=text, links=[link])
+                task_submit(actor=actor, task=task, text=text, links=[link], late_reason=LATE_NOTE)
             elif not task_submit_by_system(
                 task=task,
                 text=text,

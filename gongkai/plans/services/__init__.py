@@ -1,20 +1,35 @@
 """Changes to plans and the ledger. Each public function is one transaction + one audit record."""
 
-from .imports import plan_copy, plan_import_confirm, plan_import_discard, plan_import_prepare
+from .imports import (
+    PlanCopyResult,
+    PlanImportResult,
+    UnitChoice,
+    plan_copy,
+    plan_import_confirm,
+    plan_import_discard,
+    plan_import_file,
+    plan_import_prepare,
+)
 from .ledger import ledger_generate, rule_create, rule_delete, rule_update, task_create_for_event
 from .tasks import (
     task_accept,
     task_attach_link,
     task_report_progress,
     task_return,
+    task_review_approve,
+    task_review_return,
     task_submit,
 )
 
 __all__ = [
+    "PlanCopyResult",
+    "PlanImportResult",
+    "UnitChoice",
     "ledger_generate",
     "plan_copy",
     "plan_import_confirm",
     "plan_import_discard",
+    "plan_import_file",
     "plan_import_prepare",
     "rule_create",
     "rule_delete",
@@ -24,5 +39,7 @@ __all__ = [
     "task_create_for_event",
     "task_report_progress",
     "task_return",
+    "task_review_approve",
+    "task_review_return",
     "task_submit",
 ]

@@ -1,24 +1,71 @@
-"""Importing a plan document: prepare (parse and keep for review) → confirm (one transaction)."""
+"""Importing a plan document: prepare (parse and keep for review) → confirm (one transaction),
+and copying a plan to a new year. Confirm and copy return what they did (`PlanImportResult`,
+`PlanCopyResult`), tell the coordinators and the units that received tasks, and own every write
+of the change — the unit names the coordinator mapped included (`UnitChoice`)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils.text import Truncator
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
-from gongkai.orgs.models import Unit
+from gongkai.core.notifications import coordinators, notify, unit_staff
+from gongkai.orgs.models import Role, Unit
 from gongkai.orgs.permissions import Action, check_perm
 
+from .. import notifications
 from ..models import ItemUnit, Plan, PlanImport, PlanItem, ScheduleRule, Task
 from ..parsing import PlanParseError, parse_file
 from ..schedule import clean_rule
 from .ledger import _generate
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """The coordinator's decision on a unit name the import did not recognise: map it to an
+    existing unit (`unit_id`, optionally remembering the name as that unit's alias), create a
+    new unit (`new_name`), or — neither given — ignore the name."""
+
+    name: str
+    unit_id: int | None = None
+    remember_alias: bool = False
+    new_name: str = ""
+    new_short_name: str = ""
+
+
+@dataclass(frozen=True)
+class PlanImportResult:
+    """What `plan_import_confirm` did. `items`: the plan's task items after the import;
+    `added` / `changed` / `removed`: items, for a re-import (`replaced`)."""
+
+    plan: Plan
+    items: int
+    tasks_created: int
+    tasks_by_unit: dict[int, int] = field(default_factory=dict)
+    replaced: bool = False
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+
+@dataclass(frozen=True)
+class PlanCopyResult:
+    plan: Plan
+    items: int
+    tasks_created: int
+    tasks_by_unit: dict[int, int] = field(default_factory=dict)
+
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -230,27 +277,68 @@ def _resolve_units(parsed: dict, unit_map: dict[str, int | None]) -> dict[str, i
     return resolve
 
 
+def _apply_unit_choices(actor, choices: Iterable[UnitChoice]) -> dict[str, int | None]:
+    """Create the units and record the aliases the coordinator chose (through the orgs
+    services, each with its audit record); returns {name as written: unit id or None}."""
+    from gongkai.orgs import services as org_services
+
+    unit_map: dict[str, int | None] = {}
+    for choice in choices:
+        if choice.new_name.strip():
+            name = choice.new_name.strip()
+            short_name = choice.new_short_name.strip()
+            aliases = [choice.name] if choice.name not in (name, short_name) else []
+            unit = org_services.unit_create(
+                actor=actor, name=name, short_name=short_name, aliases=aliases
+            )
+            unit_map[choice.name] = unit.pk
+        elif choice.unit_id is not None:
+            unit = Unit.objects.filter(pk=choice.unit_id, is_active=True).first()
+            if unit is None:
+                raise ValidationFailed(f"“{choice.name}”对应的单位不存在或已停用")
+            if choice.remember_alias and choice.name not in unit.all_names():
+                org_services.unit_update(
+                    actor=actor, unit=unit, aliases=[*unit.aliases, choice.name]
+                )
+            unit_map[choice.name] = unit.pk
+        else:
+            unit_map[choice.name] = None
+    return unit_map
+
+
 @transaction.atomic
 def plan_import_confirm(
     *,
     actor,
     plan_import: PlanImport,
     unit_map: dict[str, int | None] | None = None,
+    unit_choices: Iterable[UnitChoice] = (),
     rule_overrides: dict | None = None,
-) -> Plan:
-    """Create the plan, its tree, units, rules and the year's ledger in one transaction.
+) -> PlanImportResult:
+    """Create the plan, its tree, units, rules and the year's ledger in one transaction, and
+    tell the coordinators and each unit that received tasks.
 
-    unit_map maps names as written to unit ids (None: ignore that name). A re-import
+    unit_map maps names as written to unit ids (None: ignore that name); unit_choices are the
+    coordinator's decisions on unrecognised names (new units and aliases are created in this
+    transaction, so a refused import leaves none behind). A re-import
     (`plan_import.replaces`) updates that plan instead: see `_apply_reimport`."""
     check_perm(actor, Action.COORDINATE)
     imp = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     if imp.status != PlanImport.Status.PENDING:
         raise ValidationFailed("该导入已处理，请勿重复提交")
     overrides = rule_overrides or {}
-    resolve = _resolve_units(imp.parsed, unit_map or {})
+    unit_map = {**(unit_map or {}), **_apply_unit_choices(actor, unit_choices)}
+    resolve = _resolve_units(imp.parsed, unit_map)
+    per_unit: Counter = Counter()
     if imp.replaces_id:
-        plan, summary = _apply_reimport(imp, resolve, overrides)
+        plan, counts = _apply_reimport(imp, resolve, overrides, per_unit)
+        created = counts["created"]
+        summary = (
+            f"更新方案：新增 {counts['added']} 条，修改 {counts['changed']} 条，"
+            f"移除 {counts['removed']} 条，新建台账任务 {created} 条"
+        )
     else:
+        counts = {}
         plan = Plan.objects.create(
             title=imp.title,
             year=imp.year,
@@ -259,7 +347,7 @@ def plan_import_confirm(
             created_by=actor,
         )
         _create_items(plan, imp.parsed, resolve, overrides)
-        created = _generate(plan)
+        created = _generate(plan, per_unit=per_unit)
         summary = f"导入方案：任务条目 {len(imp.parsed['items'])} 条，台账任务 {created} 条"
     imp.status = PlanImport.Status.CONFIRMED
     imp.plan = plan
@@ -271,16 +359,69 @@ def plan_import_confirm(
         summary=summary,
         after={"import": imp.pk, "items": len(imp.parsed["items"])},
     )
-    return plan
+    result = PlanImportResult(
+        plan=plan,
+        items=plan.items.filter(is_task=True, is_removed=False).count(),
+        tasks_created=created,
+        tasks_by_unit=dict(per_unit),
+        replaced=bool(imp.replaces_id),
+        added=counts.get("added", 0),
+        changed=counts.get("changed", 0),
+        removed=counts.get("removed", 0),
+    )
+    verb = "工作方案已更新" if result.replaced else "工作方案已导入"
+    _notify_plan(actor, plan, verb, summary, result.tasks_by_unit)
+    return result
+
+
+@transaction.atomic
+def plan_import_file(
+    *,
+    actor,
+    data: bytes,
+    filename: str,
+    title: str,
+    year: int,
+    unit_map: dict[str, int | None] | None = None,
+) -> PlanImportResult:
+    """Prepare and confirm in one go (the command line): nothing is kept when it fails."""
+    imp = plan_import_prepare(actor=actor, data=data, filename=filename, title=title, year=year)
+    return plan_import_confirm(actor=actor, plan_import=imp, unit_map=unit_map)
+
+
+def _notify_plan(actor, plan: Plan, verb: str, summary: str, tasks_by_unit: dict) -> None:
+    """The other coordinators learn of the plan; each unit's liaisons of their new tasks."""
+    name = Truncator(plan.title).chars(40)
+    notify(
+        kind=notifications.IMPORT_CONFIRMED,
+        users=coordinators(),
+        title=f"{verb}：{name}",
+        body=summary,
+        url=reverse("plans:plan_detail", args=[plan.pk]),
+        actor=actor,
+    )
+    task_list = reverse("plans:task_list")
+    for unit in Unit.objects.filter(pk__in=[u for u, n in tasks_by_unit.items() if n]):
+        notify(
+            kind=notifications.IMPORT_CONFIRMED,
+            users=unit_staff(unit, roles=(Role.LIAISON,)),
+            title=f"新的工作任务已下达：{tasks_by_unit[unit.pk]}项",
+            body=f"{plan.title}（{unit.name}）",
+            url=f"{task_list}?plan={plan.pk}&unit={unit.pk}&status=",
+            actor=actor,
+        )
 
 
 def _key(path) -> tuple:
     return tuple(path)
 
 
-def _apply_reimport(imp: PlanImport, resolve, overrides) -> tuple[Plan, str]:
+def _apply_reimport(
+    imp: PlanImport, resolve, overrides, per_unit: Counter
+) -> tuple[Plan, dict[str, int]]:
     """Update the replaced plan: new items are added, removed items marked removed (their
-    untouched tasks deleted), changed items updated; tasks already worked on are kept."""
+    untouched tasks deleted), changed items updated; tasks already worked on are kept.
+    Returns the plan and the counts: added, changed, removed (items) and created (tasks)."""
     plan = Plan.objects.select_for_update().get(pk=imp.replaces_id)
     old = {_key(i.path): i for i in plan.items.filter(is_task=True, is_removed=False)}
     new_items = {_key(d["path"]): (n, d) for n, d in enumerate(imp.parsed["items"])}
@@ -334,18 +475,21 @@ def _apply_reimport(imp: PlanImport, resolve, overrides) -> tuple[Plan, str]:
             (position[i], r): rule for (i, r), rule in overrides.items() if i in position
         }
         _create_items(plan, subset, resolve, subset_overrides)
-    created = _generate(plan)
+    created = _generate(plan, per_unit=per_unit)
     plan.source_name, plan.source_sha256 = imp.source_name, imp.source_sha256
     plan.save(update_fields=["source_name", "source_sha256", "updated_at"])
-    return (
-        plan,
-        f"更新方案：新增 {len(added)} 条，修改 {changed} 条，移除 {len(removed)} 条，新建台账任务 {created} 条",
-    )
+    return plan, {
+        "added": len(added),
+        "changed": changed,
+        "removed": len(removed),
+        "created": created,
+    }
 
 
 @transaction.atomic
-def plan_copy(*, actor, plan: Plan, year: int, title: str = "") -> Plan:
-    """Copy a plan's tree, units and rules to a new year and generate that year's ledger."""
+def plan_copy(*, actor, plan: Plan, year: int, title: str = "") -> PlanCopyResult:
+    """Copy a plan's tree, units and rules to a new year and generate that year's ledger; the
+    other coordinators and each unit that received tasks are told, as for an import."""
     check_perm(actor, Action.COORDINATE)
     if not 2000 <= int(year) <= 2100:
         raise ValidationFailed("年度应为2000到2100之间的年份")
@@ -391,12 +535,21 @@ def plan_copy(*, actor, plan: Plan, year: int, title: str = "") -> Plan:
             )
             for r in item.rules.all()
         )
-    created = _generate(new)
+    per_unit: Counter = Counter()
+    created = _generate(new, per_unit=per_unit)
+    summary = f"由“{plan.title}”复制到{year}年，生成台账任务 {created} 条"
     audit_record(
         actor=actor,
         action="plan.copy",
         obj=new,
-        summary=f"由“{plan.title}”复制到{year}年，生成台账任务 {created} 条",
+        summary=summary,
         after={"from": plan.pk, "year": year},
     )
-    return new
+    result = PlanCopyResult(
+        plan=new,
+        items=new.items.filter(is_task=True).count(),
+        tasks_created=created,
+        tasks_by_unit=dict(per_unit),
+    )
+    _notify_plan(actor, new, "工作方案已复制到新年度", summary, result.tasks_by_unit)
+    return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -46,6 +47,7 @@ _TASK_COLUMNS = (
     "due_date",
     "status",
     "progress",
+    "late_reason",
     "event_note",
     "version",
     "created_at",
@@ -76,8 +78,15 @@ def _insert_tasks(rows: list[tuple]) -> None:
             cursor.executemany(sql, rows[start : start + _BATCH])
 
 
-def _generate(plan: Plan, *, items: list[PlanItem] | None = None, calendar=None) -> int:
-    """Create the missing tasks of `plan` (or of `items`); existing tasks are kept as they are."""
+def _generate(
+    plan: Plan,
+    *,
+    items: list[PlanItem] | None = None,
+    calendar=None,
+    per_unit: Counter | None = None,
+) -> int:
+    """Create the missing tasks of `plan` (or of `items`); existing tasks are kept as they are.
+    Returns how many were created; `per_unit`, when given, is updated with {unit id: count}."""
     calendar = calendar or get_calendar()
     _require_calendar(calendar, plan.year)
     items = items if items is not None else list(plan.items.filter(is_task=True, is_removed=False))
@@ -126,12 +135,15 @@ def _generate(plan: Plan, *, items: list[PlanItem] | None = None, calendar=None)
                         status,
                         "",
                         "",
+                        "",
                         0,
                         now,
                         now,
                     )
                 )
     _insert_tasks(rows)
+    if per_unit is not None:
+        per_unit.update(row[1] for row in rows)
     return len(rows)
 
 

@@ -18,7 +18,7 @@ from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.orgs.permissions import Action, has_perm
 
 from ..ledger_xlsx import read_progress_rows
-from ..models import OPEN_STATUSES, Task, TaskEntry
+from ..models import EDITABLE_STATUSES, Task, TaskEntry
 from .tasks import MAX_TEXT, task_report_progress
 
 
@@ -107,7 +107,7 @@ def progress_import(*, actor, data: bytes, file_name: str = "") -> ProgressImpor
                     continue
                 if not has_perm(actor, Action.SUBMIT, task.unit_id):
                     message = f"无权限：不能填报“{task.unit}”的任务"
-                elif task.status not in OPEN_STATUSES:
+                elif task.status not in EDITABLE_STATUSES:
                     message = f"状态不允许填报：任务处于“{task.get_status_display()}”状态"
                 elif len(text) > MAX_TEXT:
                     message = f"进展情况超过 {MAX_TEXT} 字"

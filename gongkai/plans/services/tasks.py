@@ -1,9 +1,17 @@
-"""Task transitions: progress, submission, acceptance, return. Each is one transaction with one
-audit record and one history entry; none flips a status any other way.
+"""Task transitions: progress, submission, the unit's sign-off, acceptance, return. Each is one
+transaction with one audit record, one history entry and the notification of whoever acts next;
+none flips a status any other way.
 
     未开始/进行中/已退回 --report--> 进行中
     未开始/进行中/已退回 --submit--> 已报送 --accept--> 已完成
                                     已报送 --return--> 已退回
+    with 单位审核 on (Unit.task_review_required):
+    未开始/进行中/已退回 --submit--> 待单位审核 --review_approve--> 已报送
+                                    待单位审核 --review_return--> 已退回
+
+Who is told (never the actor): submit → the coordinators, or with sign-off the unit's
+reviewers; review_approve → the coordinators; review_return → the unit's liaisons;
+accept → the unit's liaisons; return by the coordinator → the unit's liaisons and reviewers.
 """
 
 from __future__ import annotations
@@ -12,16 +20,21 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
-from gongkai.core.notifications import notify, unit_staff
+from gongkai.core.notifications import coordinators, notify, unit_staff
 from gongkai.core.uploads import CheckedUpload
+from gongkai.core.workdays import format_date
+from gongkai.orgs.models import Role
 from gongkai.orgs.permissions import Action, check_perm
 
 from .. import notifications
-from ..models import OPEN_STATUSES, Task, TaskAttachment, TaskEntry, TaskLink, TaskStatus
+from ..models import EDITABLE_STATUSES, Task, TaskAttachment, TaskEntry, TaskLink, TaskStatus
+from ..selectors import submission_is_late
 
 MAX_TEXT = 5000
 
@@ -33,9 +46,15 @@ def _lock(task: Task, expected_version: int | None) -> Task:
     return locked
 
 
-def _entry(task, kind, actor, text, before, files=(), links=()) -> TaskEntry:
+def _entry(task, kind, actor, text, before, files=(), links=(), late_reason="") -> TaskEntry:
     entry = TaskEntry.objects.create(
-        task=task, kind=kind, text=text, actor=actor, status_before=before, status_after=task.status
+        task=task,
+        kind=kind,
+        text=text,
+        late_reason=late_reason,
+        actor=actor,
+        status_before=before,
+        status_after=task.status,
     )
     for upload in files:
         attachment = TaskAttachment(
@@ -94,7 +113,7 @@ def task_report_progress(
     text = (text or "").strip()[:MAX_TEXT]
     if not text and not files and not links:
         raise ValidationFailed("请填写进展情况或上传佐证材料")
-    if task.status not in OPEN_STATUSES:
+    if task.status not in EDITABLE_STATUSES:
         raise ValidationFailed(f"任务处于“{task.get_status_display()}”状态，不能填报进展")
     before = task.status
     task.status = TaskStatus.IN_PROGRESS
@@ -123,32 +142,125 @@ def task_submit(
     text: str,
     files: list[CheckedUpload] = (),
     links=(),
+    late_reason: str = "",
     expected_version: int | None = None,
 ) -> Task:
+    """Submit the unit's work. To the coordinator (已报送), or first to the unit's reviewer
+    (待单位审核) when the unit requires sign-off. After the due date a late reason (逾期说明)
+    is required; it is kept on the task for the coordinator and the ledger."""
     task = _lock(task, expected_version)
     check_perm(actor, Action.SUBMIT, task.unit)
-    if task.status not in OPEN_STATUSES:
+    if task.status not in EDITABLE_STATUSES:
         raise ValidationFailed(f"任务处于“{task.get_status_display()}”状态，不能报送")
     text = (text or "").strip()[:MAX_TEXT]
     links = _clean_links(links)
     has_evidence = bool(text or files or links or task.progress or task.attachments.exists())
     if not has_evidence:
         raise ValidationFailed("报送前请填写完成情况或上传佐证材料")
+    late = submission_is_late(task)
+    late_reason = (late_reason or "").strip()[:MAX_TEXT] if late else ""
+    if late and not late_reason:
+        raise ValidationFailed("该任务已超过完成时限，报送时请填写逾期说明")
+    review = task.unit.task_review_required
+    if review and not _reviewers(task).exists():
+        raise ValidationFailed(
+            "本单位要求任务报送前经单位审核人审核，但尚未指定单位审核人，请联系公开办或系统管理员"
+        )
     before = task.status
-    task.status = TaskStatus.SUBMITTED
+    task.status = TaskStatus.REVIEWING if review else TaskStatus.SUBMITTED
     task.submitted_at = timezone.now()
+    task.late_reason = late_reason
     if text:
         task.progress = text
-    _save(task, before, ["status", "submitted_at", "progress"])
-    _entry(task, TaskEntry.Kind.SUBMIT, actor, text, before, files, links)
+    _save(task, before, ["status", "submitted_at", "progress", "late_reason"])
+    _entry(task, TaskEntry.Kind.SUBMIT, actor, text, before, files, links, late_reason)
     audit_record(
         actor=actor,
         action="task.submit",
         obj=task,
         unit=task.unit,
-        summary="报送任务",
+        summary=("报送任务，待单位审核" if review else "报送任务")
+        + ("（逾期报送）" if late else ""),
+        before={"status": before},
+        after={"status": task.status, **({"late_reason": late_reason[:200]} if late else {})},
+    )
+    late_note = f"逾期报送，逾期说明：{late_reason}" if late else ""
+    if review:
+        notify(
+            kind=notifications.TASK_SUBMITTED,
+            users=_reviewers(task),
+            title=f"任务待单位审核：{_short(task)}",
+            body=_body(task, late_note),
+            url=task_url(task),
+            actor=actor,
+        )
+    else:
+        _notify_coordinators(task, notifications.TASK_SUBMITTED, "任务已报送", late_note, actor)
+    return task
+
+
+@transaction.atomic
+def task_review_approve(
+    *, actor, task: Task, comment: str = "", expected_version: int | None = None
+) -> Task:
+    """The unit's reviewer (单位审核人) signs a submitted task off: 待单位审核 → 已报送, on to
+    the coordinator. The submission time stays the liaison's."""
+    task = _lock(task, expected_version)
+    check_perm(actor, Action.APPROVE, task.unit)
+    if task.status != TaskStatus.REVIEWING:
+        raise ValidationFailed(f"任务处于“{task.get_status_display()}”状态，不需要单位审核")
+    before = task.status
+    comment = (comment or "").strip()[:MAX_TEXT]
+    task.status = TaskStatus.SUBMITTED
+    _save(task, before, ["status"])
+    _entry(task, TaskEntry.Kind.REVIEW_APPROVE, actor, comment, before)
+    audit_record(
+        actor=actor,
+        action="task.review_approve",
+        obj=task,
+        unit=task.unit,
+        summary="单位审核通过，报送公开办",
         before={"status": before},
         after={"status": task.status},
+    )
+    late_note = f"逾期报送，逾期说明：{task.late_reason}" if task.late_reason else ""
+    _notify_coordinators(task, notifications.TASK_REVIEWED, "任务已经单位审核", late_note, actor)
+    return task
+
+
+@transaction.atomic
+def task_review_return(
+    *, actor, task: Task, reason: str, expected_version: int | None = None
+) -> Task:
+    """The unit's reviewer returns a submitted task to the liaison: 待单位审核 → 已退回."""
+    task = _lock(task, expected_version)
+    check_perm(actor, Action.APPROVE, task.unit)
+    reason = (reason or "").strip()[:MAX_TEXT]
+    if not reason:
+        raise ValidationFailed("退回时须填写理由")
+    if task.status != TaskStatus.REVIEWING:
+        raise ValidationFailed(f"任务处于“{task.get_status_display()}”状态，不需要单位审核")
+    before = task.status
+    task.status = TaskStatus.RETURNED
+    task.submitted_at = None
+    _save(task, before, ["status", "submitted_at"])
+    _entry(task, TaskEntry.Kind.REVIEW_RETURN, actor, reason, before)
+    audit_record(
+        actor=actor,
+        action="task.review_return",
+        obj=task,
+        unit=task.unit,
+        summary=f"单位审核退回：{reason[:100]}",
+        before={"status": before},
+        after={"status": task.status},
+    )
+    notify(
+        kind=notifications.TASK_RETURNED,
+        users=unit_staff(task.unit, roles=(Role.LIAISON,)),
+        title=f"任务被单位审核人退回：{_short(task)}",
+        body=reason,
+        url=task_url(task),
+        actor=actor,
     )
     return task
 
@@ -171,12 +283,18 @@ def task_accept(
         action="task.accept",
         obj=task,
         unit=task.unit,
-        summary="验收通过",
+        summary="验收通过" + ("（逾期完成）" if task.completed_late else ""),
         before={"status": before},
         after={"status": task.status},
     )
-    _notify_unit(
-        task, notifications.TASK_ACCEPTED, f"任务已验收：{task.item.title[:40]}", comment, actor
+    # The liaisons did the work; the reviewer's part ended with the sign-off.
+    notify(
+        kind=notifications.TASK_ACCEPTED,
+        users=unit_staff(task.unit, roles=(Role.LIAISON,)),
+        title=f"任务已验收：{_short(task)}",
+        body=comment,
+        url=task_url(task),
+        actor=actor,
     )
     return task
 
@@ -204,8 +322,14 @@ def task_return(*, actor, task: Task, reason: str, expected_version: int | None 
         before={"status": before},
         after={"status": task.status},
     )
-    _notify_unit(
-        task, notifications.TASK_RETURNED, f"任务被退回：{task.item.title[:40]}", reason, actor
+    # Both: the liaison redoes the work, and a resubmission may pass the reviewer again.
+    notify(
+        kind=notifications.TASK_RETURNED,
+        users=unit_staff(task.unit, roles=(Role.LIAISON, Role.REVIEWER)),
+        title=f"任务被公开办退回：{_short(task)}",
+        body=reason,
+        url=task_url(task),
+        actor=actor,
     )
     return task
 
@@ -228,13 +352,32 @@ def task_attach_link(*, actor, task: Task, url: str, title: str = "") -> TaskLin
     return entry.links.get()
 
 
-def _notify_unit(task: Task, kind: str, title: str, body: str, actor) -> None:
+def task_url(task: Task) -> str:
+    return reverse("plans:task_detail", args=[task.pk])
+
+
+def _short(task: Task) -> str:
+    return Truncator(task.item.title).chars(40)
+
+
+def _body(task: Task, note: str = "") -> str:
+    lines = [f"{task.unit.name} · {task.period_label} · 完成时限 {format_date(task.due_date)}"]
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def _reviewers(task: Task):
+    return unit_staff(task.unit, roles=(Role.REVIEWER,))
+
+
+def _notify_coordinators(task: Task, kind: str, title: str, note: str, actor) -> None:
     notify(
         kind=kind,
-        users=unit_staff(task.unit),
-        title=title,
-        body=body,
-        url=f"/workbench/plans/tasks/{task.pk}/",
+        users=coordinators(),
+        title=f"{title}：{_short(task)}",
+        body=_body(task, note),
+        url=task_url(task),
         actor=actor,
     )
 
@@ -245,10 +388,12 @@ def task_submit_by_system(
 ) -> bool:
     """Submit `task` as the system (no acting user), e.g. when publishing a bound column's item
     by someone without SUBMIT on the unit. The caller has checked its own permission; `reason`
-    says why (shown in the history and the audit record). Returns False when the task is no
-    longer open."""
+    says why (shown in the history and the audit record). It goes straight to the coordinators
+    (the published item has passed the unit's approval in the catalogue), without a late
+    reason. Returns False when the task is no longer editable (submitted, waiting for the
+    unit's sign-off, completed)."""
     task = _lock(task, None)
-    if task.status not in OPEN_STATUSES:
+    if task.status not in EDITABLE_STATUSES:
         return False
     links = _clean_links(links)
     text = (text or "").strip()[:MAX_TEXT]
@@ -269,4 +414,5 @@ def task_submit_by_system(
         before={"status": before},
         after={"status": task.status, **(extra or {})},
     )
+    _notify_coordinators(task, notifications.TASK_SUBMITTED, "任务已自动报送", reason, None)
     return True

@@ -49,7 +49,7 @@ def test_access(login, coordinator, leader, liaison_a, admin_user, plan):
 
 def test_leader_reads_dashboard_but_cannot_accept(login, leader, liaison_a, plan, unit_a):
     task = Task.objects.get(unit=unit_a)
-    services.task_submit(actor=liaison_a, task=task, text="完成")
+    services.task_submit(actor=liaison_a, task=task, text="完成", late_reason="数据晚到")
     task.refresh_from_db()
     client = login(leader)
     response = client.get(DASHBOARD)
@@ -125,7 +125,7 @@ def test_late_submission_is_not_on_time(login, coordinator, liaison_a, plan, uni
     # Due 2026-06-30; submitted and accepted now (after it): completed, but not on time.
     monkeypatch.setattr(selectors, "today", lambda: timezone.localdate())
     task = Task.objects.get(unit=unit_a)
-    services.task_submit(actor=liaison_a, task=task, text="完成")
+    services.task_submit(actor=liaison_a, task=task, text="完成", late_reason="数据晚到")
     services.task_accept(actor=coordinator, task=task)
     response = login(coordinator).get(DASHBOARD)
     units = {u.unit_id: u for u in response.context["data"]["units"]}

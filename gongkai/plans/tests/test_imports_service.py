@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 
 from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.models import AuditEvent
 from gongkai.core.workdays import CalendarNotCovered, is_workday
+from gongkai.orgs.models import Unit
 from gongkai.plans import services
 from gongkai.plans.models import (
     ItemUnit,
@@ -20,6 +22,7 @@ from gongkai.plans.models import (
     TaskStatus,
 )
 from gongkai.plans.selectors import import_preview
+from gongkai.plans.tests.factories import PlanFactory, item_with
 from gongkai.plans.tests.importing import (
     SEED_UNIT_NAMES,
     SEED_UNITS,
@@ -67,7 +70,7 @@ def test_seed_import_gives_27_items_9_units_and_a_ledger_on_working_days(coordin
     make_seed_units()
     imp = _prepare(coordinator)
     assert import_preview(plan_import=imp)["unresolved"] == []
-    plan = services.plan_import_confirm(actor=coordinator, plan_import=imp)
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=imp).plan
 
     items = list(plan.items.filter(is_task=True).order_by("position"))
     assert len(items) == 27
@@ -112,7 +115,7 @@ def test_confirm_refused_until_every_name_is_mapped_then_mapping_works(coordinat
     target = units["区市场监管局"]
     plan = services.plan_import_confirm(
         actor=coordinator, plan_import=imp, unit_map={"区安监局": target.pk}
-    )
+    ).plan
     item = plan.items.get(path=["五", "（四）"])
     iu = item.item_units.get()
     assert iu.unit == target and iu.name_as_written == "区安监局"
@@ -124,7 +127,7 @@ def test_ignoring_a_name_assigns_no_tasks_to_it(coordinator):
     imp = _prepare(coordinator)
     plan = services.plan_import_confirm(
         actor=coordinator, plan_import=imp, unit_map={"区安监局": None}
-    )
+    ).plan
     item = plan.items.get(path=["五", "（四）"])
     assert not item.item_units.exists()
     assert not Task.objects.filter(item=item).exists()
@@ -161,7 +164,7 @@ def test_rule_overrides_before_confirm_change_the_generated_tasks(coordinator):
             (i14, periodic): {"kind": "periodic", "interval_days": 91},
             (i14, "new"): [{"kind": "once", "month": 6, "day": 30}],
         },
-    )
+    ).plan
     item8 = plan.items.get(path=["二", "（一）"])
     assert [r.kind for r in item8.rules.all()] == ["quarterly", "timely"]
     assert item8.rules.get(kind="quarterly").changed_by_coordinator
@@ -260,7 +263,7 @@ def test_docx_and_xlsx_plans_import(coordinator):
         ["2", "公开环境信息", "发布水质监测信息", "区建设环保局", "每月10日前"],
     ]
     imp2 = _prepare(coordinator, xlsx_bytes(rows), filename="方案.xlsx", title="表格方案")
-    plan = services.plan_import_confirm(actor=coordinator, plan_import=imp2)
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=imp2).plan
     items = list(plan.items.filter(is_task=True).order_by("position"))
     assert [i.item_units.get().unit for i in items] == [
         units["区发改财政局"],
@@ -290,7 +293,7 @@ def _revised_seed() -> str:
 
 def test_reimport_shows_and_applies_added_removed_changed(coordinator, unit_a):
     make_seed_units()
-    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator))
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator)).plan
     ppp = plan.items.get(path=["三", "（二）"])
     ppp_task = Task.objects.filter(item=ppp).order_by("due_date").first()
     # someone worked on one PPP task: it must survive the removal
@@ -309,7 +312,7 @@ def test_reimport_shows_and_applies_added_removed_changed(coordinator, unit_a):
     added = _index_of(imp, "七 （五）")
     same = services.plan_import_confirm(
         actor=coordinator, plan_import=imp, rule_overrides={(added, 0): {"kind": "half_yearly"}}
-    )
+    ).plan
     assert same.pk == plan.pk
     assert Plan.objects.count() == 1
     ppp.refresh_from_db()
@@ -329,7 +332,7 @@ def test_reimport_shows_and_applies_added_removed_changed(coordinator, unit_a):
 
 def test_copy_to_a_new_year(coordinator, admin_user, django_capture_on_commit_callbacks):
     make_seed_units()
-    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator))
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator)).plan
     rule = plan.items.get(path=["三", "（二）"]).rules.get(kind="periodic")
     services.rule_update(
         actor=coordinator, rule=rule, kind="periodic", params={"interval_days": 182}
@@ -353,7 +356,7 @@ def test_copy_to_a_new_year(coordinator, admin_user, django_capture_on_commit_ca
             workdays=[dt.date(2027, 10, 9)],
         )
     try:
-        new = services.plan_copy(actor=coordinator, plan=plan, year=2027)
+        new = services.plan_copy(actor=coordinator, plan=plan, year=2027).plan
     finally:
         reset_calendar()
     assert new.year == 2027 and new.copied_from == plan
@@ -369,3 +372,80 @@ def test_copy_to_a_new_year(coordinator, admin_user, django_capture_on_commit_ca
         ScheduleRule.objects.filter(item__plan=plan).count()
         == ScheduleRule.objects.filter(item__plan=new).count()
     )
+
+
+# -- what confirm and copy return -----------------------------------------------------------------
+
+
+def test_confirm_returns_its_counts(coordinator):
+    make_seed_units()
+    result = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator))
+    assert isinstance(result, services.PlanImportResult) and not result.replaced
+    assert result.items == 27
+    assert result.tasks_created == Task.objects.filter(item__plan=result.plan).count() > 0
+    assert sum(result.tasks_by_unit.values()) == result.tasks_created
+    for unit_id, n in result.tasks_by_unit.items():
+        assert Task.objects.filter(item__plan=result.plan, unit_id=unit_id).count() == n
+    with pytest.raises(AttributeError):  # frozen
+        result.items = 0
+
+
+def test_reimport_returns_what_changed_and_the_new_tasks_only(coordinator):
+    make_seed_units()
+    plan = services.plan_import_confirm(actor=coordinator, plan_import=_prepare(coordinator)).plan
+    before = set(Task.objects.filter(item__plan=plan).values_list("pk", flat=True))
+    imp = _prepare(coordinator, _revised_seed().encode(), replaces=plan, title=plan.title)
+    result = services.plan_import_confirm(actor=coordinator, plan_import=imp)
+    assert result.replaced and result.plan == plan
+    assert (result.added, result.changed, result.removed) == (1, 1, 1)
+    assert result.items == 27  # one added, one removed
+    new = Task.objects.filter(item__plan=plan).exclude(pk__in=before)
+    assert result.tasks_created == new.count() > 0
+    party = Unit.objects.get(short_name="区党政办")
+    assert result.tasks_by_unit == {party.pk: new.count()}
+
+
+def test_copy_returns_its_counts(coordinator, unit_a):
+    plan = PlanFactory(title="2026年方案")
+    item_with(plan=plan, units=[unit_a], rules=[{"kind": "monthly", "day": 25}])
+    result = services.plan_copy(actor=coordinator, plan=plan, year=2026, title="2026年方案（二）")
+    assert isinstance(result, services.PlanCopyResult)
+    assert (result.items, result.tasks_created) == (1, 12)
+    assert result.tasks_by_unit == {unit_a.pk: 12}
+    assert result.plan.copied_from == plan
+
+
+def test_unit_choices_create_units_and_aliases_in_the_confirm(coordinator):
+    units = make_seed_units(skip=("区安监局", "区市场监管局"))
+    imp = _prepare(coordinator)
+    assert set(import_preview(plan_import=imp)["unresolved"]) == {"区安监局", "区市场监管局"}
+    target = units["区建设环保局"]
+    result = services.plan_import_confirm(
+        actor=coordinator,
+        plan_import=imp,
+        unit_choices=[
+            services.UnitChoice(name="区安监局", unit_id=target.pk, remember_alias=True),
+            services.UnitChoice(
+                name="区市场监管局", new_name="高新区市场监督管理局", new_short_name="区市监局"
+            ),
+        ],
+    )
+    target.refresh_from_db()
+    assert "区安监局" in target.aliases
+    created = Unit.objects.get(name="高新区市场监督管理局")
+    assert created.short_name == "区市监局" and created.aliases == ["区市场监管局"]
+    assert result.tasks_by_unit[created.pk] > 0 and result.tasks_by_unit[target.pk] > 0
+    assert AuditEvent.objects.filter(action__in=["unit.create", "unit.update"]).count() == 2
+
+
+def test_a_refused_confirm_leaves_no_unit_behind(coordinator):
+    make_seed_units(skip=("区安监局", "区市场监管局"))
+    imp = _prepare(coordinator)
+    with pytest.raises(ValidationFailed, match="区市场监管局"):
+        services.plan_import_confirm(
+            actor=coordinator,
+            plan_import=imp,
+            unit_choices=[services.UnitChoice(name="区安监局", new_name="高新区应急管理局")],
+        )
+    assert not Unit.objects.filter(name="高新区应急管理局").exists()
+    assert not Plan.objects.exists()

@@ -84,7 +84,7 @@ def test_event_rule_creates_task_when_event_recorded(coordinator, liaison_a, uni
 def test_copy_plan_to_new_year(coordinator, unit_a):
     plan = PlanFactory(year=2025, title="2025年政务公开工作要点分工方案")
     item_with(plan=plan, units=[unit_a], rules=[{"kind": "monthly", "day": 25}])
-    copy = services.plan_copy(actor=coordinator, plan=plan, year=2026)
+    copy = services.plan_copy(actor=coordinator, plan=plan, year=2026).plan
     assert copy.title == "2026年政务公开工作要点分工方案"
     assert copy.copied_from == plan
     assert Task.objects.filter(item__plan=copy).count() == 12

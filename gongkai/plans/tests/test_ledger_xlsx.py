@@ -14,7 +14,7 @@ from django.urls import reverse
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.models import AuditEvent
 from gongkai.plans import selectors, services
-from gongkai.plans.ledger_xlsx import HEADER, read_progress_rows
+from gongkai.plans.ledger_xlsx import HEADER, ID_COLUMN, read_progress_rows
 from gongkai.plans.models import ItemUnit, Task, TaskEntry, TaskStatus
 from gongkai.plans.services.progress_import import progress_import
 from gongkai.plans.tests.factories import PlanFactory, item_with
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 EXPORT = reverse("plans:task_export")
 IMPORT = reverse("plans:task_import")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ID = HEADER.index(ID_COLUMN)  # 0-based column of 任务编号
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_export_layout(login, coordinator, ledger, monkeypatch):
     monkeypatch.setattr(selectors, "today", lambda: dt.date(2026, 7, 10))
     ws = load(export(login(coordinator), plan=ledger.plan.pk))
     assert ws["A1"].value == "2026年政务公开工作要点分工方案 任务台账（导出日期：2026年7月10日）"
-    assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
     assert header(ws) == (
         "序号",
         "工作任务",
@@ -111,42 +112,46 @@ def test_export_layout(login, coordinator, ledger, monkeypatch):
         "完成时限",
         "进展情况",
         "状态",
+        "完成日期",
+        "逾期说明",
         "任务编号",
     )
-    assert header(ws)[:7] == HEADER[:7]
+    assert header(ws) == HEADER
     assert all(c.font.bold for c in ws[2])
     assert ws.freeze_panes == "A3"
     assert ws.column_dimensions["B"].width > 20 and ws.column_dimensions["F"].width > 20
     rows = data_rows(ws)
     assert [r[0] for r in rows] == list(range(1, 15))  # 2 shared + 12 monthly
-    first = next(r for r in rows if r[7] == ledger.task_a.pk)
+    first = next(r for r in rows if r[ID] == ledger.task_a.pk)
     assert first[1] == "一、 （一） 公开财政预决算信息\n周期：2026年"
     assert first[2] == "在预决算公开专栏公开。" and first[3] == "高新区甲局（牵头）"
     assert first[4] == dt.datetime(2026, 6, 30)  # a real date …
     cell = ws.cell(row=3 + rows.index(first), column=5)
     assert cell.number_format == 'yyyy"年"m"月"d"日"'  # … shown as 2026年6月30日
     assert first[6] == "未开始（已逾期）"
-    assert next(r for r in rows if r[7] == ledger.task_b.pk)[3] == "高新区乙局（配合）"
+    assert next(r for r in rows if r[ID] == ledger.task_b.pk)[3] == "高新区乙局（配合）"
     assert ws.cell(row=3, column=2).alignment.wrap_text
 
 
 def test_export_honours_permissions_and_filters(login, liaison_a, coordinator, ledger, unit_b):
     client = login(liaison_a)
-    ids = [r[7] for r in data_rows(load(export(client, status="")))]
+    ids = [r[ID] for r in data_rows(load(export(client, status="")))]
     assert ledger.task_b.pk not in ids
     assert set(ids) == {ledger.task_a.pk, *(t.pk for t in ledger.monthly)}
     # Another unit's id in the filter does not widen what is exported.
-    ids = [r[7] for r in data_rows(load(export(client, unit=unit_b.pk, status="")))]
+    ids = [r[ID] for r in data_rows(load(export(client, unit=unit_b.pk, status="")))]
     assert ledger.task_b.pk not in ids
     # The list's filters: the same tasks as the list shows.
-    ids = [r[7] for r in data_rows(load(export(client, month=3, status="")))]
+    ids = [r[ID] for r in data_rows(load(export(client, month=3, status="")))]
     assert ids == [ledger.monthly[2].pk]
     client = login(coordinator)
     ws = load(export(client, unit=unit_b.pk))
-    assert [r[7] for r in data_rows(ws)] == [ledger.task_b.pk]
+    assert [r[ID] for r in data_rows(ws)] == [ledger.task_b.pk]
     assert "（高新区乙局）" in ws["A1"].value
-    services.task_submit(actor=coordinator, task=ledger.task_a, text="已公开")
-    ids = [r[7] for r in data_rows(load(export(client, status="submitted")))]
+    services.task_submit(
+        actor=coordinator, task=ledger.task_a, text="已公开", late_reason="数据晚到"
+    )
+    ids = [r[ID] for r in data_rows(load(export(client, status="submitted")))]
     assert ids == [ledger.task_a.pk]
 
 
@@ -155,7 +160,7 @@ def test_export_writes_text_never_formulas(login, liaison_a, ledger):
         actor=liaison_a, task=ledger.task_a, text='=HYPERLINK("http://evil","x")'
     )
     ws = load(export(login(liaison_a), status=""))
-    cell = next(row[5] for row in ws.iter_rows(min_row=3) if row[7].value == ledger.task_a.pk)
+    cell = next(row[5] for row in ws.iter_rows(min_row=3) if row[ID].value == ledger.task_a.pk)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
@@ -186,7 +191,7 @@ def test_import_round_trip(login, liaison_a, ledger):
     assert TaskEntry.objects.count() == entries
     # A re-export carries the progress back out.
     rows = data_rows(load(export(client, status="")))
-    assert next(r for r in rows if r[7] == ledger.task_a.pk)[5] == "已在专栏公开2026年预算"
+    assert next(r for r in rows if r[ID] == ledger.task_a.pk)[5] == "已在专栏公开2026年预算"
 
 
 def test_import_refuses_other_units_rows_and_writes_nothing(login, coordinator, liaison_a, ledger):
@@ -200,7 +205,7 @@ def test_import_refuses_other_units_rows_and_writes_nothing(login, coordinator, 
     assert response.status_code == 400
     body = response.content.decode()
     ws = load(content)
-    b_row = next(row[0].row for row in ws.iter_rows(min_row=3) if row[7].value == ledger.task_b.pk)
+    b_row = next(row[0].row for row in ws.iter_rows(min_row=3) if row[ID].value == ledger.task_b.pk)
     assert f"第{b_row}行：任务不存在或无权限（任务编号 {ledger.task_b.pk}）" in body
     assert "未写入任何数据" in body
     assert snapshot() == before
@@ -208,16 +213,16 @@ def test_import_refuses_other_units_rows_and_writes_nothing(login, coordinator, 
 
 
 def test_import_reports_each_bad_row(login, coordinator, liaison_a, ledger):
-    services.task_submit(actor=liaison_a, task=ledger.task_a, text="已报送")
+    services.task_submit(actor=liaison_a, task=ledger.task_a, text="已报送", late_reason="数据晚到")
     content = export(login(coordinator))
-    ws_rows = {row[7].value: row[0].row for row in load(content).iter_rows(min_row=3)}
+    ws_rows = {row[ID].value: row[0].row for row in load(content).iter_rows(min_row=3)}
     wb = openpyxl.load_workbook(
         io.BytesIO(with_progress(content, {ledger.task_a.pk: "修改已报送的进展"}))
     )
     ws = wb.active
-    ws.append([99, "不存在的任务", "", "", None, "进展", "", 999999])
-    ws.append([100, "没有编号", "", "", None, "进展", "", None])
-    ws.append([101, "编号不是数字", "", "", None, "进展", "", "abc"])
+    ws.append([99, "不存在的任务", "", "", None, "进展", "", None, "", 999999])
+    ws.append([100, "没有编号", "", "", None, "进展", "", None, "", None])
+    ws.append([101, "编号不是数字", "", "", None, "进展", "", None, "", "abc"])
     buf = io.BytesIO()
     wb.save(buf)
     before = snapshot()

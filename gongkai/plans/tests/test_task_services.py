@@ -37,6 +37,7 @@ def test_full_cycle(task, liaison_a, coordinator):
         text="已在门户网站公开",
         files=[pdf_upload()],
         links=["https://www.example.gov.cn/xxgk/1.html"],
+        late_reason="数据晚到",
     )
     task.refresh_from_db()
     assert task.status == TaskStatus.SUBMITTED and task.submitted_at
@@ -46,8 +47,10 @@ def test_full_cycle(task, liaison_a, coordinator):
     services.task_return(actor=coordinator, task=task, reason="缺少公开链接截图")
     task.refresh_from_db()
     assert task.status == TaskStatus.RETURNED and task.submitted_at is None
-    assert Notification.objects.filter(user=liaison_a, title__startswith="任务被退回").exists()
-    services.task_submit(actor=liaison_a, task=task, text="已补充截图")
+    assert Notification.objects.filter(
+        user=liaison_a, title__startswith="任务被公开办退回"
+    ).exists()
+    services.task_submit(actor=liaison_a, task=task, text="已补充截图", late_reason="数据晚到")
     services.task_accept(actor=coordinator, task=task)
     task.refresh_from_db()
     assert task.status == TaskStatus.COMPLETED
@@ -67,7 +70,7 @@ def test_other_unit_cannot_touch(task, liaison_b, reviewer_a):
 
 
 def test_liaison_cannot_accept_own(task, liaison_a):
-    services.task_submit(actor=liaison_a, task=task, text="完成")
+    services.task_submit(actor=liaison_a, task=task, text="完成", late_reason="数据晚到")
     with pytest.raises(PermissionDenied):
         services.task_accept(actor=liaison_a, task=task)
 
@@ -85,10 +88,10 @@ def test_stale_version_is_refused(task, liaison_a):
 
 def test_submit_needs_evidence_and_open_status(task, liaison_a, coordinator):
     with pytest.raises(ValidationFailed, match="报送前"):
-        services.task_submit(actor=liaison_a, task=task, text="")
-    services.task_submit(actor=liaison_a, task=task, text="完成")
+        services.task_submit(actor=liaison_a, task=task, text="", late_reason="数据晚到")
+    services.task_submit(actor=liaison_a, task=task, text="完成", late_reason="数据晚到")
     with pytest.raises(ValidationFailed):
-        services.task_submit(actor=liaison_a, task=task, text="再次")
+        services.task_submit(actor=liaison_a, task=task, text="再次", late_reason="数据晚到")
     with pytest.raises(ValidationFailed):
         services.task_return(
             actor=coordinator, task=Task.objects.get(pk=task.pk), reason="x"

@@ -70,7 +70,7 @@ def test_anonymous_is_sent_to_login(client, ledger):
 
 
 def test_liaison_lands_on_own_units_open_tasks(login, liaison_a, ledger, unit_a):
-    services.task_submit(actor=liaison_a, task=ledger.task_a, text="已公开")
+    services.task_submit(actor=liaison_a, task=ledger.task_a, text="已公开", late_reason="数据晚到")
     client = login(liaison_a)
     response = client.get(url("task_list"))
     assert response.status_code == 200
@@ -141,7 +141,9 @@ def test_state_filter_and_badges(login, coordinator, ledger, monkeypatch):
 
 def test_liaison_of_a_gets_404_for_b_everywhere(login, liaison_a, liaison_b, ledger):
     pdf = check_upload(SimpleUploadedFile("乙局佐证.pdf", PDF))
-    services.task_submit(actor=liaison_b, task=ledger.task_b, text="乙局已完成", files=[pdf])
+    services.task_submit(
+        actor=liaison_b, task=ledger.task_b, text="乙局已完成", files=[pdf], late_reason="数据晚到"
+    )
     attachment = TaskAttachment.objects.get(task=ledger.task_b)
     entries_before = TaskEntry.objects.count()
     task_b = fresh(ledger.task_b)
@@ -228,7 +230,8 @@ def test_full_cycle_through_views(login, liaison_a, coordinator, ledger):
     )
 
     response = client.post(
-        url("task_submit", task.pk), {"submit-text": "", "submit-version": task.version}
+        url("task_submit", task.pk),
+        {"submit-text": "", "submit-version": task.version, "submit-late_reason": "数据晚到"},
     )
     assert response.status_code == 302
     task = fresh(task)
@@ -268,6 +271,7 @@ def test_full_cycle_through_views(login, liaison_a, coordinator, ledger):
         {
             "submit-text": "已补充截图",
             "submit-version": task.version,
+            "submit-late_reason": "数据晚到",
             "submit-attachments": SimpleUploadedFile("补充截图.pdf", PDF),
         },
     )
@@ -376,7 +380,7 @@ def test_oversized_attachment_refused(login, liaison_a, ledger, settings):
 
 
 def test_leader_reads_but_cannot_act(login, leader, liaison_a, ledger):
-    services.task_submit(actor=liaison_a, task=ledger.task_a, text="完成")
+    services.task_submit(actor=liaison_a, task=ledger.task_a, text="完成", late_reason="数据晚到")
     task = fresh(ledger.task_a)
     client = login(leader)
     page = client.get(url("task_detail", task.pk))

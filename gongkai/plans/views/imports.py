@@ -4,7 +4,7 @@ rules → confirm. A re-import of a changed plan goes the same way and shows wha
 The coordinator's rule adjustments are kept in the session until the import is confirmed or
 discarded (they are review state, not data); unit mappings are part of the confirm form, and
 creating a unit or recording an alias happens in the confirm transaction, so a refused import
-leaves nothing behind.
+leaves nothing behind (the confirm service does both).
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,14 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.http import service_errors
 from gongkai.core.workdays import CalendarNotCovered, get_calendar
-from gongkai.orgs import services as org_services
 from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, check_perm
 
 from .. import selectors, services
 from ..forms import cleaned
 from ..forms_imports import ImportRuleForm, NewRuleForm, PlanUploadForm, UnitMappingForm
-from ..models import PlanImport, PlanItem, Task
+from ..models import PlanImport
 from ..parsing import describe
 from ..schedule import periods
 
@@ -343,30 +340,30 @@ def import_item_rules(request, import_id: int, index: int):
     return render(request, "plans/imports/item_rules.html", context, status=status)
 
 
-def _apply_mapping(request, forms: list[UnitMappingForm]) -> dict[str, int | None]:
-    """Create units and record aliases as the coordinator chose; returns the unit map."""
-    unit_map: dict[str, int | None] = {}
+def _unit_choices(forms: list[UnitMappingForm]) -> list[services.UnitChoice]:
+    """The coordinator's choices for the unrecognised names, for the confirm service (which
+    creates the units and records the aliases in its transaction)."""
+    choices = []
     for form in forms:
         data = form.cleaned_data
         action = data["action"]
         if action == UnitMappingForm.IGNORE:
-            unit_map[form.name] = None
+            choices.append(services.UnitChoice(name=form.name))
         elif action == UnitMappingForm.EXISTING:
-            unit = data["unit"]
-            if data.get("alias") and form.name not in unit.all_names():
-                org_services.unit_update(
-                    actor=request.user, unit=unit, aliases=[*unit.aliases, form.name]
+            choices.append(
+                services.UnitChoice(
+                    name=form.name, unit_id=data["unit"].pk, remember_alias=bool(data.get("alias"))
                 )
-            unit_map[form.name] = unit.pk
-        else:
-            name = data["new_name"].strip()
-            short_name = (data.get("new_short_name") or "").strip()
-            aliases = [form.name] if form.name not in (name, short_name) else []
-            unit = org_services.unit_create(
-                actor=request.user, name=name, short_name=short_name, aliases=aliases
             )
-            unit_map[form.name] = unit.pk
-    return unit_map
+        else:
+            choices.append(
+                services.UnitChoice(
+                    name=form.name,
+                    new_name=data["new_name"],
+                    new_short_name=data.get("new_short_name") or "",
+                )
+            )
+    return choices
 
 
 @service_errors
@@ -386,16 +383,13 @@ def import_confirm(request, import_id: int):
             status=400,
             error=_("请为每个未识别的单位名称选择处理方式：对应到已有单位、新建单位或忽略。"),
         )
-    last_task = Task.objects.aggregate(last=Max("pk"))["last"] or 0
     try:
-        with transaction.atomic():
-            unit_map = _apply_mapping(request, forms)
-            plan = services.plan_import_confirm(
-                actor=request.user,
-                plan_import=imp,
-                unit_map=unit_map,
-                rule_overrides=service_overrides(stored_overrides(request, imp)),
-            )
+        result = services.plan_import_confirm(
+            actor=request.user,
+            plan_import=imp,
+            unit_choices=_unit_choices(forms),
+            rule_overrides=service_overrides(stored_overrides(request, imp)),
+        )
     except CalendarNotCovered as exc:
         return _preview_page(request, imp, forms=forms, error=_calendar_message(exc), status=400)
     except ValidationFailed as exc:
@@ -404,10 +398,7 @@ def import_confirm(request, import_id: int):
             return _done_redirect(request, imp)
         return _preview_page(request, imp, forms=forms, error=exc.message, status=400)
     _save_overrides(request, imp, {})
-    items = PlanItem.objects.filter(plan=plan, is_task=True, is_removed=False).count()
-    created = Task.objects.filter(item__plan=plan, pk__gt=last_task).count()
-    diff = preview["diff"]
-    if diff is not None:
+    if result.replaced:
         messages.success(
             request,
             _(
@@ -415,19 +406,19 @@ def import_confirm(request, import_id: int):
                 "新建台账任务 %(tasks)s 条，已有进展的任务保持不变。"
             )
             % {
-                "added": len(diff["added"]),
-                "changed": len(diff["changed"]),
-                "removed": len(diff["removed"]),
-                "tasks": created,
+                "added": result.added,
+                "changed": result.changed,
+                "removed": result.removed,
+                "tasks": result.tasks_created,
             },
         )
     else:
         messages.success(
             request,
             _("方案已导入：任务条目 %(items)s 条，生成台账任务 %(tasks)s 条。")
-            % {"items": items, "tasks": created},
+            % {"items": result.items, "tasks": result.tasks_created},
         )
-    return redirect("plans:plan_detail", plan_id=plan.pk)
+    return redirect("plans:plan_detail", plan_id=result.plan.pk)
 
 
 @service_errors

@@ -18,7 +18,7 @@ from gongkai.orgs.permissions import Action, check_perm, has_perm
 
 from .. import selectors, services
 from ..forms import PlanCopyForm, RuleForm
-from ..models import PlanImport, PlanItem, ScheduleRule, Task, TaskStatus
+from ..models import PlanImport, PlanItem, ScheduleRule, TaskStatus
 
 
 def _url_or_none(name: str) -> str | None:
@@ -123,7 +123,7 @@ def plan_copy(request, plan_id: int):
     form = PlanCopyForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.plan_copy(
+            result = services.plan_copy(
                 actor=request.user,
                 plan=plan,
                 year=form.cleaned_data["year"],
@@ -138,14 +138,16 @@ def plan_copy(request, plan_id: int):
         except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
-            items = new.items.filter(is_task=True).count()
-            tasks = Task.objects.filter(item__plan=new).count()
             messages.success(
                 request,
                 _("已复制为%(year)s年方案：任务条目 %(items)s 条，生成台账任务 %(tasks)s 条。")
-                % {"year": new.year, "items": items, "tasks": tasks},
+                % {
+                    "year": result.plan.year,
+                    "items": result.items,
+                    "tasks": result.tasks_created,
+                },
             )
-            return redirect("plans:plan_detail", plan_id=new.pk)
+            return redirect("plans:plan_detail", plan_id=result.plan.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/plans/copy.html", {"plan": plan, "form": form}, status=status)
 

@@ -32,10 +32,12 @@ from ..forms_tasks import (
     ProgressForm,
     ProgressImportForm,
     ReturnForm,
+    ReviewApproveForm,
+    ReviewReturnForm,
     TaskFilterForm,
 )
 from ..ledger_xlsx import ledger_export
-from ..models import OPEN_STATUSES, RuleKind, TaskStatus
+from ..models import EDITABLE_STATUSES, RuleKind, TaskStatus
 from ..services import ledger as ledger_services
 from ..services import tasks as task_services
 from ..services.progress_import import progress_import
@@ -72,17 +74,11 @@ def _badges(form: TaskFilterForm, filters: dict, counts: dict) -> list[dict]:
     current = (filters["status"], filters["state"])
     entries = [
         ("", "", _("全部"), counts["all"]),
-        (
-            "open",
-            "",
-            _("待办"),
-            counts[TaskStatus.NOT_STARTED]
-            + counts[TaskStatus.IN_PROGRESS]
-            + counts[TaskStatus.RETURNED],
-        ),
+        ("open", "", _("待办"), counts["open"]),
         *((s.value, "", s.label, counts[s.value]) for s in TaskStatus),
         ("", "due_soon", _("即将到期"), counts["due_soon"]),
         ("", "overdue", _("已逾期"), counts["overdue"]),
+        ("", "completed_late", _("逾期完成"), counts["completed_late"]),
     ]
     return [
         {
@@ -167,14 +163,23 @@ def task_export(request):
 def _detail(request, task, *, status: int = 200, **bound_forms):
     user = request.user
     initial = {"version": task.version}
-    can_report = task.status in OPEN_STATUSES and has_perm(user, Action.SUBMIT, task.unit)
+    can_report = task.status in EDITABLE_STATUSES and has_perm(user, Action.SUBMIT, task.unit)
+    can_review = task.status == TaskStatus.REVIEWING and has_perm(user, Action.APPROVE, task.unit)
     can_decide = task.status == TaskStatus.SUBMITTED and has_perm(
         user, Action.COORDINATE, task.unit
     )
+    late = selectors.submission_is_late(task)
+    submit_initial = {**initial, "late_reason": task.late_reason}
     forms = {
         "progress_form": ProgressForm(prefix="progress", initial=initial) if can_report else None,
-        "submit_form": ProgressForm(prefix="submit", initial=initial, submit=True)
+        "submit_form": ProgressForm(prefix="submit", initial=submit_initial, submit=True, late=late)
         if can_report
+        else None,
+        "review_approve_form": ReviewApproveForm(prefix="review_approve", initial=initial)
+        if can_review
+        else None,
+        "review_return_form": ReviewReturnForm(prefix="review_return", initial=initial)
+        if can_review
         else None,
         "accept_form": AcceptForm(prefix="accept", initial=initial) if can_decide else None,
         "return_form": ReturnForm(prefix="return", initial=initial) if can_decide else None,
@@ -198,6 +203,7 @@ def _detail(request, task, *, status: int = 200, **bound_forms):
         ],
         "entries": task.entries.all(),
         "can_event": can_event,
+        "late": late,
         **forms,
     }
     return render(request, "plans/tasks/detail.html", context, status=status)
@@ -212,23 +218,33 @@ def task_detail(request, task_id: int):
 def _report(request, task_id: int, *, submit: bool):
     task = selectors.task_get(user=request.user, task_id=task_id)
     prefix = "submit" if submit else "progress"
-    form = ProgressForm(request.POST, request.FILES, prefix=prefix, submit=submit)
+    late = submit and selectors.submission_is_late(task)
+    form = ProgressForm(request.POST, request.FILES, prefix=prefix, submit=submit, late=late)
     if form.is_valid():
         data = form.cleaned_data
-        service = task_services.task_submit if submit else task_services.task_report_progress
+        common = {
+            "actor": request.user,
+            "task": task,
+            "text": data["text"],
+            "files": data["attachments"],
+            "links": data["links"],
+            "expected_version": data["version"],
+        }
         try:
-            service(
-                actor=request.user,
-                task=task,
-                text=data["text"],
-                files=data["attachments"],
-                links=data["links"],
-                expected_version=data["version"],
-            )
+            if submit:
+                task = task_services.task_submit(**common, late_reason=data.get("late_reason", ""))
+            else:
+                task = task_services.task_report_progress(**common)
         except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("已报送，等待公开办验收") if submit else _("进展已保存"))
+            if not submit:
+                message = _("进展已保存")
+            elif task.status == TaskStatus.REVIEWING:
+                message = _("已报送，等待本单位审核人审核")
+            else:
+                message = _("已报送，等待公开办验收")
+            messages.success(request, message)
             return redirect("plans:task_detail", task_id=task.pk)
     elif not has_perm(request.user, Action.SUBMIT, task.unit):
         raise PermissionDenied()
@@ -276,6 +292,54 @@ def _decide(request, task_id: int, *, accept: bool):
     elif not has_perm(request.user, Action.COORDINATE, task.unit):
         raise PermissionDenied()
     return _detail(request, task, status=400, **{f"{prefix}_form": form})
+
+
+def _review(request, task_id: int, *, approve: bool):
+    """The unit reviewer's sign-off (单位审核): pass the task on to the coordinator, or return it
+    to the liaison with a reason."""
+    task = selectors.task_get(user=request.user, task_id=task_id)
+    prefix = "review_approve" if approve else "review_return"
+    form = (ReviewApproveForm if approve else ReviewReturnForm)(request.POST, prefix=prefix)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if approve:
+                task_services.task_review_approve(
+                    actor=request.user,
+                    task=task,
+                    comment=data["comment"],
+                    expected_version=data["version"],
+                )
+            else:
+                task_services.task_review_return(
+                    actor=request.user,
+                    task=task,
+                    reason=data["reason"],
+                    expected_version=data["version"],
+                )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("审核通过，已报送公开办验收") if approve else _("已退回，并已通知本单位联络员"),
+            )
+            return redirect("plans:task_detail", task_id=task.pk)
+    elif not has_perm(request.user, Action.APPROVE, task.unit):
+        raise PermissionDenied()
+    return _detail(request, task, status=400, **{f"{prefix}_form": form})
+
+
+@service_errors
+@require_POST
+def task_review_approve(request, task_id: int):
+    return _review(request, task_id, approve=True)
+
+
+@service_errors
+@require_POST
+def task_review_return(request, task_id: int):
+    return _review(request, task_id, approve=False)
 
 
 @service_errors

@@ -49,6 +49,7 @@ def _unit_initial(unit):
         "address": unit.address,
         "sort_order": unit.sort_order,
         "is_active": unit.is_active,
+        "task_review_required": unit.task_review_required,
     }
 
 
@@ -65,6 +66,7 @@ def unit_edit(request, unit_id: int):
         if full
         else {}
     )
+    kwargs["with_review"] = full or has_perm(request.user, Action.APPROVE, unit)
     form = form_class(request.POST or None, initial=_unit_initial(unit), **kwargs)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,7 +19,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 
 from gongkai.core.errors import ApplicationError, ValidationFailed
@@ -29,7 +29,6 @@ from gongkai.orgs.permissions import Action, has_perm
 from gongkai.orgs.selectors import unit_match_name
 
 from ... import services
-from ...models import Task
 from ...services.imports import max_upload_bytes, parse_upload
 
 ITEM_KEYS = ("path", "title", "text", "lead_units", "units", "timing")
@@ -237,17 +236,16 @@ class Command(BaseCommand):
         unit_map = self._unit_map(parsed, options)
         actor = self._actor(options["user"])
         console = self._console()
-        last_task = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         try:
-            with console.status("正在导入并生成台账…"), transaction.atomic():
-                imp = services.plan_import_prepare(
+            with console.status("正在导入并生成台账…"):
+                result = services.plan_import_file(
                     actor=actor,
                     data=data,
                     filename=os.path.basename(path),
                     title=options["title"],
                     year=year,
+                    unit_map=unit_map,
                 )
-                plan = services.plan_import_confirm(actor=actor, plan_import=imp, unit_map=unit_map)
         except CalendarNotCovered as exc:
             raise _fail(
                 f"{exc.message}。请系统管理员先录入{exc.year}年的节假日安排"
@@ -255,11 +253,12 @@ class Command(BaseCommand):
             ) from None
         except ApplicationError as exc:
             raise _fail(f"未导入：{exc.message}") from None
-        items = plan.items.filter(is_task=True).count()
-        units = len({u for u in plan.items.values_list("item_units__unit_id", flat=True) if u})
-        tasks = Task.objects.filter(item__plan=plan, pk__gt=last_task).count()
+        plan = result.plan
         console.print(f"[green]已导入方案“{plan.title}”（{plan.year}年度，编号 {plan.pk}）[/green]")
-        console.print(f"任务条目 {items} 条，责任单位 {units} 个，生成台账任务 {tasks} 条")
+        console.print(
+            f"任务条目 {result.items} 条，责任单位 {len(result.tasks_by_unit)} 个，"
+            f"生成台账任务 {result.tasks_created} 条"
+        )
         for warning in parsed.get("warnings", []):
             console.print(f"[yellow]提示：{warning}[/yellow]")
 
