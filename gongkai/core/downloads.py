@@ -33,7 +33,7 @@ from django.utils.http import content_disposition_header
 
 from .uploads import MIME
 
-FALLBACK_NAME = "下载文件"
+FALLBACK_NAME = "附件"
 MAX_NAME_CHARS = 120
 #: An extension longer than this is part of the name (e.g. "报告.第二稿修订版本").
 MAX_EXTENSION_CHARS = 10

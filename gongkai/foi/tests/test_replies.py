@@ -19,11 +19,11 @@ from django.utils import timezone
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.core.uploads import check_upload
 from gongkai.foi import letters
-from gongkai.foi.urls import replies as urls_replies
-from gongkai.foi.urls import staff as urls_staff
 from gongkai.foi.models import Event, Letter, Material, Status
 from gongkai.foi.services import replies
 from gongkai.foi.tests.factories import application
+from gongkai.foi.urls import replies as urls_replies
+from gongkai.foi.urls import staff as urls_staff
 from gongkai.foi.views.panel import reply_panel_context
 
 _foi_patterns = [
