@@ -6,12 +6,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from django.core.files.base import ContentFile
 
-from gongkai.foi.models import Application, Event, Letter, Material, Status
+from gongkai.foi.models import Application, Event, Letter, Status
 from gongkai.foi.selectors import public
 from gongkai.foi.services import event_record
-from gongkai.foi.tests.factories import PHONE, VALID_ID, application
+from gongkai.foi.tests.factories import PHONE, VALID_ID, application, letter, material
 
 pytestmark = pytest.mark.django_db
 
@@ -19,29 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def letter(app, *, status=Letter.Status.RELEASED, kind="reply.disclose", title="答复书", pdf=False):
-    made = Letter.objects.create(
-        application=app, kind=kind, title=title, body="正文", status=status
-    )
-    if pdf:
-        made.pdf.save("reply.pdf", ContentFile(b"%PDF-1.4"), save=True)
-    return made
-
-
-def material(app, *, released=True, name="预算表.xlsx") -> Material:
-    made = Material(
-        application=app,
-        purpose="reply",
-        original_name=name,
-        kind="xlsx",
-        size=4,
-        sha256="0" * 64,
-        released=released,
-    )
-    made.file.save("m.xlsx", ContentFile(b"data"), save=True)
-    return made
 
 
 @pytest.mark.parametrize(
@@ -87,7 +63,7 @@ def test_only_public_events_and_released_letters_are_listed():
     app = application(channel="online")
     event_record(application=app, kind=Event.Kind.NOTE, date=app.arrived_at.date(), public=False)
     letter(app, status=Letter.Status.DRAFT, title="草稿")
-    released = letter(app, title="答复书", pdf=True)
+    released = letter(app, title="答复书", pdf=b"%PDF-1.4")
     text_only = letter(app, kind="notice.correction", title="补正告知书")
     other = letter(application(channel="online"), title="别人的")
     status = public.public_application(app.pk)
@@ -111,12 +87,13 @@ def test_only_public_events_and_released_letters_are_listed():
     got = public.released_letter_download(application_id=app.pk, letter_id=released.pk, fmt="pdf")
     assert got.filename == "答复书.pdf" and got.stored_name and got.content is None
     text = public.released_letter_download(application_id=app.pk, letter_id=text_only.pk, fmt="txt")
-    assert text.content == "正文".encode() and text.content_type.startswith("text/plain")
+    assert text.content == "答复正文".encode() and text.content_type.startswith("text/plain")
 
 
 def test_materials_only_once_a_reply_has_reached_the_applicant():
     app = application(channel="online")
-    shown, hidden = material(app), material(app, released=False, name="内部.xlsx")
+    shown = material(app, original_name="预算表.xlsx", kind="xlsx", data=b"data")
+    hidden = material(app, released=False, original_name="内部.xlsx")
     letter(app, kind="notice.correction", title="补正告知书")
     assert public.public_application(app.pk).materials == ()
     assert public.released_material_download(application_id=app.pk, material_id=shown.pk) is None
