@@ -6,8 +6,8 @@ Every application is fetched through `selectors.application_get`, which sees onl
 may see, so another unit's application is a 404 on every URL here; what the user may *do* is
 decided by the services (a refused action is a 403).
 
-The reply panel (`views.panel.reply_panel_context`, template `foi/replies/_panel.html`) is shown
-below the action forms. Other modules add sections with
+The reply panel (`views.panel.reply_panel_context`, template `foi/replies/_panel.html`) is part
+of the page. Other modules add sections with
 `register_detail_section(template, context=None)`: `context(request, app) -> dict` is merged
 into the page context (`app`, `clock`, `can_handle`, …) before the template is included.
 """
