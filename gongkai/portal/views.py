@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from gongkai.catalog import selectors_public as public
 from gongkai.catalog.models import Column
+from gongkai.core.downloads import download_response
 
 from .cache import portal_cache
 
@@ -186,18 +187,9 @@ def attachment(request, item_id: int, attachment_id: int):
         return _render(request, "portal/gone.html", {"gone": document}, status=410)
     if found is None:
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=found.content_type or "application/octet-stream",
+    return download_response(
+        found.file, filename=found.original_name, content_type=found.content_type or None
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_safe

@@ -7,18 +7,17 @@ decided by the services (a refused action is a 403)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core import pii
+from gongkai.core.downloads import download_response
 from gongkai.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gongkai.core.http import service_errors
 from gongkai.core.paging import paginate
@@ -366,31 +365,17 @@ def item_detach(request, item_id: int, attachment_id: int):
     return redirect("catalog:item_detail", item_id=item.pk)
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
-
-
-def _safe_filename(name: str, fallback: str = "附件") -> str:
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip(" .")
-    return name[:150] or fallback
-
-
 @service_errors
 @require_GET
 def item_attachment(request, item_id: int, attachment_id: int):
     item = _item_get(request.user, item_id)
     attachment = ItemAttachment.objects.filter(item=item, pk=attachment_id).first()
-    if attachment is None or not attachment.file:
+    if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_safe_filename(attachment.original_name),
-        content_type=attachment.content_type or "application/octet-stream",
+    return download_response(
+        attachment.file,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or None,
     )
 
 

@@ -2,6 +2,9 @@
 
 application(**overrides) -> Application      through `application_register` (in person by
                                               default, so received on the arrival day)
+letter(app, **fields) -> Letter               a letter as the replies module leaves it (default:
+                                              a released reply); `pdf=b"..."` stores a PDF
+material(app, **fields) -> Material           a stored material (default: released, a PDF)
 VALID_ID = "11010519491231002X"               a 居民身份证 number with a valid check digit
 """
 
@@ -9,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from gongkai.foi.models import Application
+from gongkai.foi.models import Application, Letter, Material
 from gongkai.foi.services import application_register
 
 VALID_ID = "11010519491231002X"
@@ -66,3 +70,30 @@ def application(
         Application.objects.filter(pk=app.pk).update(unit=unit, status="processing")
         app.refresh_from_db()
     return app
+
+
+def letter(app: Application, *, pdf: bytes | None = None, **fields) -> Letter:
+    values = {
+        "kind": "reply.disclose",
+        "title": "政府信息公开申请答复书",
+        "body": "答复正文",
+        "status": Letter.Status.RELEASED,
+    }
+    made = Letter.objects.create(application=app, **{**values, **fields})
+    if pdf is not None:
+        made.pdf.save("reply.pdf", ContentFile(pdf), save=True)
+    return made
+
+
+def material(app: Application, *, data: bytes = b"%PDF-1.4", **fields) -> Material:
+    values = {
+        "purpose": "reply",
+        "original_name": "材料.pdf",
+        "kind": "pdf",
+        "size": len(data),
+        "sha256": "0" * 64,
+        "released": True,
+    }
+    made = Material(application=app, **{**values, **fields})
+    made.file.save(f"material.{made.kind}", ContentFile(data), save=True)
+    return made

@@ -343,8 +343,8 @@ def test_date_inputs_carry_iso_values_in_chinese():
     2026/11/26 and the receipt form's default date (today) would be lost."""
     from django.utils import translation
 
-    from gongkai.foi.forms_replies import DeliverForm, FeeNoticeForm
-    from gongkai.foi.forms_staff import ConfirmReceiptForm
+    from gongkai.foi.forms.replies import DeliverForm, FeeNoticeForm
+    from gongkai.foi.forms.staff import ConfirmReceiptForm
 
     day = D(2026, 11, 26)
     with translation.override("zh-hans"):

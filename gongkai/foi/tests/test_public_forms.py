@@ -7,13 +7,8 @@ import re
 import pytest
 
 from gongkai.core.pii import id_check_char
-from gongkai.foi.forms_public import (
-    ApplicationForm,
-    LookupForm,
-    id_number_error,
-    normalise_phone,
-    phone_key,
-)
+from gongkai.foi.forms.public import ApplicationForm, LookupForm, id_number_error
+from gongkai.foi.phones import normalise_phone
 from gongkai.orgs.codes import uscc_make
 
 pytestmark = pytest.mark.django_db
@@ -191,13 +186,6 @@ def test_phone_numbers_are_normalised(raw, canonical):
 def test_bad_phone_numbers_are_refused(raw):
     assert normalise_phone(raw) == ""
     assert "联系电话格式不正确" in errors(phone=raw)["phone"]
-
-
-def test_phone_key_ignores_formatting():
-    assert phone_key("138 0013 8000") == phone_key("+8613800138000") == "13800138000"
-    assert phone_key("0756-1234567") == phone_key("(0756) 1234567") == "07561234567"
-    assert phone_key("nonsense") == ""
-    assert phone_key("分机 801") == "801"  # staff-entered shapes still compare by their digits
 
 
 def test_email_delivery_needs_an_email():

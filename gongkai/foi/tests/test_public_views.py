@@ -13,7 +13,7 @@ from gongkai.core.models import AuditEvent
 from gongkai.foi.models import Application, Event, Letter, Material
 from gongkai.foi.services import event_record
 from gongkai.foi.tests.factories import VALID_ID, application
-from gongkai.foi.views.public import CONFIRMATION_KEY, LOOKUP_KEY, mask_name
+from gongkai.foi.views.public import CONFIRMATION_KEY, LOOKUP_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -430,10 +430,3 @@ def test_confirmation_and_status_pages_are_not_cached(client):
     app = Application.objects.get()
     lookup(client, app.tracking_code)
     assert "no-store" in client.get(STATUS)["Cache-Control"]
-
-
-@pytest.mark.parametrize(
-    ("name", "masked"), [("张三", "张*"), ("欧阳娜娜", "欧***"), ("A", "A"), ("", "")]
-)
-def test_mask_name(name, masked):
-    assert mask_name(name) == masked

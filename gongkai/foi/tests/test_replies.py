@@ -1,7 +1,7 @@
 """Replies: draft → review by the unit's 审核人 → reply → delivery, and the pages around them.
 
 This module is also the test URLconf: the reply pages mounted under the staff URLs exactly as
-`gongkai.foi.urls_staff` is asked to mount them.
+`gongkai.foi.urls.staff` mounts them.
 """
 
 from __future__ import annotations
@@ -18,14 +18,16 @@ from django.utils import timezone
 
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.core.uploads import check_upload
-from gongkai.foi import letters, urls_replies, urls_staff
+from gongkai.foi import letters
 from gongkai.foi.models import Event, Letter, Material, Status
 from gongkai.foi.services import replies
 from gongkai.foi.tests.factories import application
-from gongkai.foi.views.replies import reply_panel_context
+from gongkai.foi.urls import replies as urls_replies
+from gongkai.foi.urls import staff as urls_staff
+from gongkai.foi.views.panel import reply_panel_context
 
 _foi_patterns = [
-    path("<int:app_id>/reply/", include("gongkai.foi.urls_replies")),
+    path("<int:app_id>/reply/", include("gongkai.foi.urls.replies")),
     path("replies/", include((urls_replies.office_urlpatterns, "replies_office"))),
     *urls_staff.urlpatterns,
 ]

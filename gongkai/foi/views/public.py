@@ -12,51 +12,47 @@
     letter         /ysqgk/status/letters/<pk>/<fmt>/   a released letter of that application
     material       /ysqgk/status/materials/<pk>/       a released material of that application
 
-Nothing here ever renders the identity number, phone, address or e-mail; the applicant's name is
-masked (张*). The looked-up application lives in the session (never in the URL) for
-LOOKUP_SECONDS; the tracking code is never written to a log.
+Every read goes through `gongkai.foi.selectors.public`, which hands over plain frozen data with
+only what these pages show: never the identity number, phone, address or e-mail; the applicant's
+name masked (张*). Downloads go through `gongkai.core.downloads.download_response`. The
+looked-up application lives in the session (never in the URL) for LOOKUP_SECONDS; the tracking
+code is never written to a log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import logging
 import time
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongkai.core.downloads import download_response, open_stored
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.uploads import check_upload
-from gongkai.foi import ratelimits
-from gongkai.foi.forms_public import (
+
+from .. import ratelimits
+from ..forms.public import (
     CORRECTION_MAX_BYTES,
     ApplicationForm,
     CorrectionForm,
     LookupForm,
-    phone_key,
 )
-from gongkai.foi.models import (
-    ApplicantType,
-    Application,
-    Channel,
-    Event,
-    Letter,
-    Material,
-    Status,
-)
-from gongkai.foi.services import application_register
-from gongkai.foi.services.handling import (
+from ..models import Channel
+from ..selectors import public as selectors
+from ..selectors.public import PublicDownload
+from ..services import application_register
+from ..services.handling import (
     CORRECTION_MATERIAL_KINDS,
     application_receive_correction,
 )
-from gongkai.foi.similarity import normalize
+from ..similarity import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -75,17 +71,6 @@ GUIDE_DEFAULTS = {
     "email": "",
 }
 
-STATUS_TEXT = {
-    Status.REGISTERED: "您的申请已到达，工作人员将与您确认收到申请的日期，确认后开始计算答复期限。",
-    Status.CORRECTION: "申请内容需要补正，请按照补正告知书的要求在期限内补正。补正期间答复期限暂停计算。",
-    Status.PROCESSING: "您的申请正在办理。",
-    Status.CONSULTING: "正在征求第三方或其他机关的意见，所需时间不计算在答复期限内。",
-    Status.AWAITING_FEE: "需要缴纳信息处理费，请查看收费通知。缴费期间答复期限暂停计算。",
-    Status.REPLY_PENDING: "答复意见正在审核，审核后将向您送达。",
-    Status.REPLIED: "已作出答复，请查看并下载答复告知书。",
-    Status.CLOSED: "申请已办结。",
-}
-
 
 def guide_settings() -> dict:
     """The office's contact details for the guide (Art. 12): ``settings.GONGKAI_GUIDE`` over
@@ -93,12 +78,6 @@ def guide_settings() -> dict:
     values = {**GUIDE_DEFAULTS, "office": settings.SITE_OWNER}
     values.update({k: v for k, v in (getattr(settings, "GONGKAI_GUIDE", None) or {}).items() if v})
     return values
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***: the first character only."""
-    name = (name or "").strip()
-    return name[:1] + "*" * (len(name) - 1) if name else ""
 
 
 def _no_store(response):
@@ -208,17 +187,6 @@ def confirmation(request):
 # Lookup and status
 
 
-# The public side's reads: only these helpers touch Application, and what they hand to the
-# templates is rendered field by field (never the identity number, phone, address or e-mail).
-
-
-def _find(tracking_code: str) -> Application | None:
-    return Application.objects.filter(tracking_code=tracking_code).first()
-
-
-_DUMMY_KEY = "0" * 11
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request):
@@ -229,17 +197,14 @@ def lookup(request):
         if wait:
             return ratelimits.too_many_requests(request, wait)
         if form.is_valid():
-            application = _find(form.cleaned_data["tracking_code"])
-            given = phone_key(form.cleaned_data["phone"])
-            stored = phone_key(application.phone) if application is not None else _DUMMY_KEY
-            # Compare in constant time, and compare even when the code is unknown, so that
-            # neither the answer nor its timing says which of the two was wrong.
-            same = hmac.compare_digest(stored.encode(), (given or "-").encode())
-            if application is not None and given and same:
+            application_id = selectors.application_id_for_lookup(
+                tracking_code=form.cleaned_data["tracking_code"], phone=form.cleaned_data["phone"]
+            )
+            if application_id is not None:
                 request.session.pop(LOOKUP_KEY, None)
                 request.session.cycle_key()
                 request.session[LOOKUP_KEY] = {
-                    "id": application.pk,
+                    "id": application_id,
                     "until": time.time() + LOOKUP_SECONDS,
                 }
                 return redirect("foi_public:status")
@@ -256,76 +221,27 @@ def lookup_end(request):
     return redirect("foi_public:lookup")
 
 
-def _looked_up(request) -> Application | None:
+def _looked_up(request) -> int | None:
+    """The id of the application looked up in this session, while the lookup lasts."""
     entry = request.session.get(LOOKUP_KEY)
     if not entry or entry.get("until", 0) < time.time():
         request.session.pop(LOOKUP_KEY, None)
         return None
-    return Application.objects.filter(pk=entry.get("id")).first()
+    return entry.get("id")
 
 
-def _applicant_display(application: Application) -> str:
-    if application.applicant_type == ApplicantType.LEGAL and application.org_name:
-        return f"{application.org_name}（经办人 {mask_name(application.applicant_name)}）"
-    return mask_name(application.applicant_name)
-
-
-def _released_letters(application: Application):
-    return application.letters.filter(status=Letter.Status.RELEASED).order_by("created_at", "pk")
-
-
-def _released_materials(application: Application):
-    """The materials provided with the reply: only once a reply letter has reached the
-    applicant (a draft's materials are not the agency's decision yet — the reviewer may still
-    return the draft, e.g. because the redaction is incomplete)."""
-    if not _released_letters(application).filter(kind__startswith="reply.").exists():
-        return application.materials.none()
-    return application.materials.filter(released=True).order_by("created_at", "pk")
-
-
-def _date_or_none(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _correction_request(application: Application) -> dict | None:
-    """While 待补正: what the agency asked to be corrected and by when (Art. 30)."""
-    if application.status != Status.CORRECTION:
-        return None
-    event = (
-        application.events.filter(kind=Event.Kind.CORRECTION_REQUESTED, public=True)
-        .order_by("-date", "-created_at", "-pk")
-        .first()
-    )
-    if event is None:
-        return None
-    deadline = _date_or_none((event.data or {}).get("deadline"))
-    return {
-        "items": (event.data or {}).get("items", ""),
-        "requested_on": event.date,
-        "deadline": deadline,
-        "overdue": bool(deadline and timezone.localdate() > deadline),
-    }
-
-
-def _render_status(request, application: Application, *, correction_form=None, status=200):
-    correction = _correction_request(application)
-    if correction is not None and correction_form is None:
+def _render_status(request, application_id: int, *, correction_form=None, status=200):
+    application = selectors.public_application(application_id)
+    if application is None:
+        request.session.pop(LOOKUP_KEY, None)
+        return redirect(reverse("foi_public:lookup") + "?expired=1")
+    if application.correction is not None and correction_form is None:
         correction_form = CorrectionForm()
-    done = request.session.pop(CORRECTION_DONE_KEY, None) == application.pk
+    done = request.session.pop(CORRECTION_DONE_KEY, None) == application_id
     context = {
         "nav": "lookup",
         "application": application,
-        "applicant_display": _applicant_display(application),
-        "status_label": application.get_status_display(),
-        "status_text": STATUS_TEXT.get(application.status, ""),
-        "timeline": application.events.filter(public=True).order_by("date", "created_at", "pk"),
-        "letters": _released_letters(application),
-        "materials": _released_materials(application),
-        "correction": correction,
-        "correction_form": correction_form if correction is not None else None,
+        "correction_form": correction_form if application.correction is not None else None,
         "correction_done": done,
     }
     return _no_store(render(request, "foi/public/status.html", context, status=status))
@@ -334,10 +250,10 @@ def _render_status(request, application: Application, *, correction_form=None, s
 @never_cache
 @require_GET
 def status(request):
-    application = _looked_up(request)
-    if application is None:
+    application_id = _looked_up(request)
+    if application_id is None:
         return redirect(reverse("foi_public:lookup") + "?expired=1")
-    return _render_status(request, application)
+    return _render_status(request, application_id)
 
 
 @never_cache
@@ -345,17 +261,18 @@ def status(request):
 def correction(request):
     """The applicant's correction (补正) of the looked-up application. It arrives online today:
     the reply period restarts from today (Art. 30), and the staff see it on the timeline."""
-    application = _looked_up(request)
-    if application is None:
+    application_id = _looked_up(request)
+    if application_id is None:
         return redirect(reverse("foi_public:lookup") + "?expired=1")
     wait = ratelimits.consume(request, "correction")
     if wait:
         return ratelimits.too_many_requests(request, wait)
-    if application.status != Status.CORRECTION:
+    application = selectors.correction_target(application_id)
+    if application is None:
         return redirect("foi_public:status")
     form = CorrectionForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_status(request, application, correction_form=form)
+        return _render_status(request, application_id, correction_form=form)
     upload = None
     if form.cleaned_data.get("file"):
         try:
@@ -366,7 +283,7 @@ def correction(request):
             )
         except ValidationFailed as exc:
             form.add_error("file", exc.message)
-            return _render_status(request, application, correction_form=form)
+            return _render_status(request, application_id, correction_form=form)
     try:
         application_receive_correction(
             actor=None,
@@ -377,54 +294,35 @@ def correction(request):
         )
     except ValidationFailed as exc:
         form.add_error(None, exc.message)
-        application.refresh_from_db()
-        return _render_status(request, application, correction_form=form)
-    logger.info("foi application %s: correction submitted online", application.pk)
-    request.session[CORRECTION_DONE_KEY] = application.pk
+        return _render_status(request, application_id, correction_form=form)
+    logger.info("foi application %s: correction submitted online", application_id)
+    request.session[CORRECTION_DONE_KEY] = application_id
     return redirect("foi_public:status")
 
 
-def _safe_filename(title: str, suffix: str) -> str:
-    cleaned = "".join(c for c in title if c not in '\\/:*?"<>|\r\n\t').strip() or "文书"
-    return f"{cleaned[:80]}.{suffix}"
+def _send(found: PublicDownload | None, missing: str):
+    if found is None:
+        raise Http404(missing)
+    content = found.content if found.content is not None else open_stored(found.stored_name)
+    response = download_response(content, filename=found.filename, content_type=found.content_type)
+    return _no_store(response)
 
 
 @never_cache
 @require_GET
 def letter(request, pk: int, fmt: str):
-    application = _looked_up(request)
-    if application is None:
+    application_id = _looked_up(request)
+    if application_id is None:
         raise Http404("查询已过期")
-    item = _released_letters(application).filter(pk=pk).first()
-    if item is None:
-        raise Http404("文书不存在")
-    if fmt == "txt":
-        response = HttpResponse(item.body, content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = _content_disposition(_safe_filename(item.title, "txt"))
-        return _no_store(response)
-    file = {"pdf": item.pdf, "docx": item.docx}.get(fmt)
-    if not file:
-        raise Http404("文书不存在")
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=_safe_filename(item.title, fmt)
-    )
-    return _no_store(response)
+    found = selectors.released_letter_download(application_id=application_id, letter_id=pk, fmt=fmt)
+    return _send(found, "文书不存在")
 
 
 @never_cache
 @require_GET
 def material(request, pk: int):
-    application = _looked_up(request)
-    if application is None:
+    application_id = _looked_up(request)
+    if application_id is None:
         raise Http404("查询已过期")
-    item: Material | None = _released_materials(application).filter(pk=pk).first()
-    if item is None or not item.file:
-        raise Http404("材料不存在")
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
-    return _no_store(response)
-
-
-def _content_disposition(filename: str) -> str:
-    from django.utils.http import content_disposition_header
-
-    return content_disposition_header(as_attachment=True, filename=filename)
+    found = selectors.released_material_download(application_id=application_id, material_id=pk)
+    return _send(found, "材料不存在")

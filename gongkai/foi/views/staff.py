@@ -6,8 +6,8 @@ Every application is fetched through `selectors.application_get`, which sees onl
 may see, so another unit's application is a 404 on every URL here; what the user may *do* is
 decided by the services (a refused action is a 403).
 
-The reply panel of the replies/letters module (`views.replies.reply_panel_context`, template
-`foi/replies/_panel.html`) is shown when that module is present. Other modules add sections with
+The reply panel (`views.panel.reply_panel_context`, template `foi/replies/_panel.html`) is part
+of the page. Other modules add sections with
 `register_detail_section(template, context=None)`: `context(request, app) -> dict` is merged
 into the page context (`app`, `clock`, `can_handle`, …) before the template is included.
 """
@@ -28,7 +28,7 @@ from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, has_perm
 
 from .. import crypto, selectors, similarity, transitions
-from ..forms_staff import (
+from ..forms.staff import (
     AssignForm,
     CloseForm,
     ConfirmReceiptForm,
@@ -44,6 +44,7 @@ from ..forms_staff import (
 from ..models import Event
 from ..services import application_register
 from ..services import handling as h
+from .panel import reply_panel_context
 
 DETAIL_SECTIONS: list[tuple[str, object]] = []
 
@@ -52,14 +53,6 @@ def register_detail_section(template_name: str, context=None) -> None:
     """Add a template to the application page (below the built-in action forms)."""
     if all(name != template_name for name, _ in DETAIL_SECTIONS):
         DETAIL_SECTIONS.append((template_name, context))
-
-
-def _reply_panel(request, app) -> dict | None:
-    try:
-        from .replies import reply_panel_context
-    except ImportError:
-        return None
-    return reply_panel_context(request, app)
 
 
 def _sections(request, app) -> tuple[list[str], dict]:
@@ -188,13 +181,10 @@ def _offered(action: str, user, app) -> bool:
     """Whether the page offers `action` now (the service checks again)."""
     if not transitions.can(app, action):
         return False
-    if action == "assign":
-        coordinator = has_perm(user, Action.COORDINATE)
-        if not (coordinator or (app.unit_id and has_perm(user, Action.EDIT, app.unit_id))):
-            return False
-        return app.received_date is not None
     if not h.can_handle(user, app):
         return False
+    if action == "assign":
+        return app.received_date is not None
     if action == "confirm_receipt":
         return app.received_date is None
     if (
@@ -266,8 +256,8 @@ def _detail(request, app, *, status: int = 200, bound: dict | None = None, revea
         event.lines = _event_lines(event)
         event.material = materials.get((event.data or {}).get("material"))
     section_names, section_context = _sections(request, app)
-    reply_panel = _reply_panel(request, app)
-    similar = (reply_panel or {}).get("similar") or similarity.find_similar(app)
+    reply_panel = reply_panel_context(request, app)
+    similar = reply_panel["similar"]
     context = {
         **section_context,
         "reply_panel": reply_panel,
@@ -369,9 +359,6 @@ def application_action(request, application_id: int, action: str):
         else:
             messages.success(request, f"已{transitions.ACTIONS[action]}")
             return redirect("foi:application_detail", application_id=app.pk)
-    elif action == "assign":
-        if not (has_perm(request.user, Action.COORDINATE) or h.can_handle(request.user, app)):
-            raise PermissionDenied()
     elif not h.can_handle(request.user, app):
         raise PermissionDenied()
     return _detail(request, app, status=400, bound={action: form})

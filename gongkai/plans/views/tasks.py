@@ -7,18 +7,16 @@ visible task is decided by the services (a refused action is a 403)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongkai.core.downloads import download_response
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.core.http import service_errors
 from gongkai.core.paging import paginate
@@ -149,11 +147,9 @@ def task_export(request):
         title=_export_title(form, filters),
         day=day,
     )
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"任务台账-{format_date(day)}.xlsx"
+    return download_response(
+        content, filename=f"任务台账-{format_date(day)}.xlsx", content_type=XLSX_MIME
     )
-    return response
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,32 +350,17 @@ def task_return(request, task_id: int):
     return _decide(request, task_id, accept=False)
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
-
-
-def safe_filename(name: str, fallback: str = "附件") -> str:
-    """A download name without path parts, control characters or header-breaking characters."""
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip(" .")
-    return name[:150] or fallback
-
-
 @service_errors
 @require_GET
 def task_attachment(request, task_id: int, attachment_id: int):
     task = selectors.task_get(user=request.user, task_id=task_id)
     attachment = next((a for a in task.attachments.all() if a.pk == attachment_id), None)
-    if attachment is None or not attachment.file:
+    if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=safe_filename(attachment.original_name),
-        content_type=attachment.content_type or "application/octet-stream",
+    return download_response(
+        attachment.file,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or None,
     )
 
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.core.widgets import DateInput
 from gongkai.orgs.models import User
 
-from .clock import MAX_EXTENSION_WORKDAYS, PARTY_LABELS
-from .models import ApplicantType, Channel, Delivery, FormWanted, IdType, OrgType
-from .services.handling import CLOSE_RESULTS
+from ..clock import MAX_EXTENSION_WORKDAYS, PARTY_LABELS
+from ..models import ApplicantType, Channel, Delivery, FormWanted, IdType, OrgType
+from ..services.handling import CLOSE_RESULTS
 
 _DATE = {"required": _("请填写日期"), "invalid": _("日期格式不正确")}
 

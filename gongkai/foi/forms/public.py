@@ -8,8 +8,8 @@ Every message is in Chinese and attached to its field. Validation of identity do
 * the other documents: their usual length and characters.
 
 Phones are a mobile number (1[3-9] and nine digits, with or without +86) or a landline with its
-area code (0756-1234567, extension allowed); `normalise_phone` gives the stored form and the form
-the lookup compares.
+area code (0756-1234567, extension allowed), stored in the form `gongkai.foi.phones.normalise_phone`
+gives.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.pii import id_check_char, is_valid_id_number, is_valid_mobile
+from gongkai.core.pii import id_check_char, is_valid_id_number
 from gongkai.foi.crypto import normalize_id
 from gongkai.foi.models import ApplicantType, Delivery, FormWanted, IdType, OrgType
+from gongkai.foi.phones import normalise_phone
 from gongkai.orgs.codes import uscc_is_valid
 
 DESCRIPTION_MIN = 5
@@ -41,50 +42,6 @@ NATURAL_ID_TYPES = [
     IdType.OTHER,
 ]
 LEGAL_ID_TYPES = [IdType.USCC, IdType.OTHER]
-
-# ------------------------------------------------------------------------------------------------
-# Phones
-
-
-_SEPARATORS = re.compile(r"[\s\-()（）]")
-_MOBILE = re.compile(r"(?:\+?86|0086)?(1[3-9]\d{9})")
-_LANDLINE = re.compile(
-    r"(?P<area>0(?:10|2\d|[3-9]\d{2}))(?P<local>[1-9]\d{6,7})(?:(?:转|#|ext\.?|分机)(?P<ext>\d{1,6}))?",
-    re.I,
-)
-_LANDLINE_WITH_SEPARATORS = re.compile(
-    r"\(?(?P<area>0(?:10|2\d|[3-9]\d{2}))\)?[\s\-]?(?P<local>[1-9]\d{6,7})"
-    r"(?:\s*(?:-|转|#|ext\.?|分机)\s*(?P<ext>\d{1,6}))?",
-    re.I,
-)
-
-
-def normalise_phone(value: str) -> str:
-    """The canonical form of a phone number, or "" when it is neither a mobile nor a landline:
-    ``13800138000`` / ``0756-1234567`` / ``0756-1234567-801``."""
-    text = unicodedata.normalize("NFKC", value or "").strip()
-    if not text:
-        return ""
-    if is_valid_mobile(text):
-        match = _MOBILE.fullmatch(_SEPARATORS.sub("", text).lstrip("+"))
-        if match:
-            return match.group(1)
-    match = _LANDLINE_WITH_SEPARATORS.fullmatch(text) or _LANDLINE.fullmatch(
-        _SEPARATORS.sub("", text)
-    )
-    if match:
-        canonical = f"{match.group('area')}-{match.group('local')}"
-        return f"{canonical}-{match.group('ext')}" if match.group("ext") else canonical
-    return ""
-
-
-def phone_key(value: str) -> str:
-    """The digits the lookup compares: the canonical form without separators (so a number
-    written with or without hyphens, spaces or +86 matches); for a number staff entered in
-    another shape, its digits."""
-    canonical = normalise_phone(value) or unicodedata.normalize("NFKC", value or "")
-    return re.sub(r"\D", "", canonical)
-
 
 # ------------------------------------------------------------------------------------------------
 # Identity documents

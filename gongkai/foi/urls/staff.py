@@ -8,14 +8,14 @@
 - foi:application_action — "<id>/actions/<action>/", POST — confirm-receipt, assign,
   request-correction, receive-correction, expire-correction, start-consultation,
   end-consultation, extend, delay, close (form prefix = the action with underscores)
-- foi:replies:* — "<id>/reply/…" — replies, letters, fees (`urls_replies`)
-- foi:replies_office:* — "replies/…" — letter templates, statistics (`urls_replies`)
+- foi:replies:* — "<id>/reply/…" — replies, letters, fees (`urls.replies`)
+- foi:replies_office:* — "replies/…" — letter templates, statistics (`urls.replies`)
 """
 
 from django.urls import include, path
 
-from . import urls_replies
-from .views import staff
+from ..views import staff
+from . import replies
 
 app_name = "foi"
 
@@ -31,6 +31,6 @@ urlpatterns = [
         staff.application_action,
         name="application_action",
     ),
-    path("<int:app_id>/reply/", include("gongkai.foi.urls_replies")),
-    path("replies/", include((urls_replies.office_urlpatterns, "replies_office"))),
+    path("<int:app_id>/reply/", include("gongkai.foi.urls.replies")),
+    path("replies/", include((replies.office_urlpatterns, "replies_office"))),
 ]

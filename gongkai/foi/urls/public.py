@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public
+from ..views import public
 
 app_name = "foi_public"
 

@@ -13,9 +13,9 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.widgets import DateInput, MultipleFileField
 from gongkai.orgs.models import Unit
 
-from . import fees, letters
-from .models import Delivery
-from .results import result_choices
+from .. import fees, letters
+from ..models import Delivery
+from ..results import result_choices
 
 
 class ReplyDraftForm(forms.Form):

@@ -1,4 +1,7 @@
-"""Reads for the staff side of FOI applications (the portal has its own public selectors).
+"""Reads for the staff side of FOI applications (the applicant's side: `selectors.public`).
+
+Who may SEE an application is decided here and only here (`application_list`); who may HANDLE
+it (act on it, edit its reply) by `services.handling.can_handle`.
 
 API (stable):
 
@@ -6,6 +9,7 @@ API (stable):
         coordinators (COORDINATE) see every application; other staff the applications assigned
         to units they may VIEW; unassigned applications only coordinators.
     application_get(*, user, application_id) -> Application        NotFound when not visible
+    visible_application_ids(*, user, ids) -> set[int]    those of `ids` the user may see
     application_queue(*, user, filter="", day=None, q="") -> (QuerySet, counts: dict)
         filters (QUEUE_FILTERS): "" all, "new" 新登记, "correction" 待补正, "consulting" 征求意见中,
         "due_soon" 5个工作日内到期, "overdue" 已逾期, "replied" 已答复
@@ -25,9 +29,9 @@ from gongkai.core.errors import NotFound
 from gongkai.core.workdays import deadline_estimate, get_calendar
 from gongkai.orgs.permissions import Action, has_perm, units_for
 
-from .clock import Clock, compute_due
-from .models import Application, Status
-from .services.common import application_events_clock
+from ..clock import Clock, compute_due
+from ..models import Application, Status
+from ..services.common import application_events_clock
 
 DUE_SOON_WORKDAYS = 5
 
@@ -68,6 +72,10 @@ def application_get(*, user, application_id: int) -> Application:
         return application_list(user=user).get(pk=application_id)
     except (Application.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def visible_application_ids(*, user, ids) -> set[int]:
+    return set(application_list(user=user).filter(pk__in=list(ids)).values_list("pk", flat=True))
 
 
 def due_soon_limit(day: dt.date) -> dt.date:

@@ -1,0 +1,146 @@
+"""Drafting a reply letter, the letter's page and its Word/PDF download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from gongkai.core.downloads import download_response
+from gongkai.core.errors import ValidationFailed
+from gongkai.core.http import service_errors
+from gongkai.core.uploads import check_upload
+
+from .. import letters, similarity, transitions
+from ..forms.replies import ReplyDraftForm, ReturnForm
+from ..models import Application, Letter, Status
+from ..services import can_handle
+from ..services import replies as reply_services
+from .access import handled_application, visible_application
+
+
+def letter_of(app: Application, letter_id: int) -> Letter:
+    """A letter of `app` (404 for another application's)."""
+    letter = get_object_or_404(Letter, pk=letter_id, application=app)
+    letter.application = app
+    return letter
+
+
+def _draft_initial(app: Application, pending: Letter | None, repeats) -> dict:
+    if pending is not None:
+        res = reply_services.letter_result(pending)
+        event = reply_services._draft_event(pending)
+        data = (event.data or {}) if event else {}
+        return {
+            "result": res.key if res else "",
+            "reasons": data.get("reasons", ""),
+            "published_location": data.get("published_location", ""),
+        }
+    if repeats:
+        return {"result": "reject.repeat", "repeat_of": repeats[0].application.pk}
+    return {}
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def draft(request, app_id: int):
+    app = handled_application(request, app_id, refused="您没有拟定答复的权限")
+    report = similarity.find_similar(app)
+    repeats = report.answered_repeats
+    pending = reply_services.pending_letter(app)
+    form = ReplyDraftForm(
+        request.POST or None,
+        request.FILES or None,
+        repeats=repeats,
+        initial=_draft_initial(app, pending, repeats),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            uploads = [check_upload(f) for f in form.cleaned_data["files"]]
+            repeat_of = None
+            if form.cleaned_data.get("repeat_of"):
+                repeat_of = next(
+                    (
+                        m.application
+                        for m in repeats
+                        if m.application.pk == form.cleaned_data["repeat_of"]
+                    ),
+                    None,
+                )
+            letter = reply_services.reply_draft(
+                actor=request.user,
+                app=app,
+                result=form.cleaned_data["result"],
+                reasons=form.cleaned_data["reasons"],
+                published_location=form.cleaned_data["published_location"],
+                materials=uploads,
+                repeat_of=repeat_of,
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "答复书已拟定，等待审核")
+            return redirect("foi:replies:letter", app.pk, letter.pk)
+    return render(
+        request,
+        "foi/replies/draft.html",
+        {
+            "application": app,
+            "form": form,
+            "similar": report,
+            "pending": pending,
+            "released": list(app.materials.filter(released=True)),
+        },
+    )
+
+
+@service_errors
+def letter_view(request, app_id: int, letter_id: int):
+    app = visible_application(request, app_id)
+    letter = letter_of(app, letter_id)
+    unit_name, date_text = letters.signature_lines(letter)
+    is_pending = letter.status == Letter.Status.DRAFT and letter.kind.startswith("reply.")
+    return render(
+        request,
+        "foi/replies/letter.html",
+        {
+            "application": app,
+            "letter": letter,
+            "paragraphs": [p for p in letter.body.split("\n") if p.strip()],
+            "unit_name": unit_name,
+            "date_text": date_text,
+            "result": reply_services.letter_result(letter)
+            if letter.kind.startswith("reply.")
+            else None,
+            "can_approve": is_pending
+            and reply_services.can_approve(request.user, app)
+            and app.status == Status.REPLY_PENDING,
+            "can_redraft": is_pending
+            and can_handle(request.user, app)
+            and transitions.can(app, "draft_reply"),
+            "return_form": ReturnForm(),
+            "remedies_missing": letters.remedies_missing(letter.body),
+        },
+    )
+
+
+def _letter_download(request, app_id: int, letter_id: int, fmt: str):
+    """The stored file of the letter, or the letter rendered now when none is stored."""
+    app = visible_application(request, app_id)
+    letter = letter_of(app, letter_id)
+    stored = getattr(letter, fmt)
+    if stored and stored.storage.exists(stored.name):
+        content = stored
+    else:
+        content = letters.letter_docx(letter) if fmt == "docx" else letters.letter_pdf(letter)
+    return download_response(content, filename=f"{app.tracking_code}-{letter.pk}.{fmt}")
+
+
+@service_errors
+def letter_docx(request, app_id: int, letter_id: int):
+    return _letter_download(request, app_id, letter_id, "docx")
+
+
+@service_errors
+def letter_pdf(request, app_id: int, letter_id: int):
+    return _letter_download(request, app_id, letter_id, "pdf")
