@@ -28,8 +28,10 @@ MAX_LENGTH = 70
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678: the first three and the last four digits."""
+    """138****5678: the first three and the last four digits (a +86 prefix dropped)."""
     digits = "".join(ch for ch in str(phone) if ch.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
     if len(digits) < 8:
         return "*" * len(digits)
     return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
