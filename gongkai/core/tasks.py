@@ -5,6 +5,7 @@
   (`gongkai.core.reminders`); returns at once on days off.
 * `send_notification_digests` — daily at 08:00 Beijing time, working days only: one email per
   user who chose the daily digest, listing what was queued since the last one.
+* `deliver_notifications_task` — queued by `notify()` after commit: email and SMS by preference.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from gongkai.core import schedule
 
@@ -44,3 +45,10 @@ def run_digests(day: dt.date | None = None) -> dict | None:
 def send_notification_digests() -> None:
     """Daily at 08:00 Beijing time; sends only on working days."""
     run_digests()
+
+
+@db_task()
+def deliver_notifications_task(notification_ids: list[int]) -> None:
+    from gongkai.core.notifications.delivery import deliver_notifications
+
+    deliver_notifications(notification_ids)

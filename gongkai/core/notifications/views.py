@@ -30,16 +30,13 @@ def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notificati
     qs = Notification.objects.filter(user=user)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    return (
-        qs.annotate(
-            is_read=Case(
-                When(read_at__isnull=True, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+    return qs.annotate(
+        is_read=Case(
+            When(read_at__isnull=True, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
-        .order_by("is_read", "-created_at", "-pk")
-    )
+    ).order_by("is_read", "-created_at", "-pk")
 
 
 def unread_count(*, user) -> int:

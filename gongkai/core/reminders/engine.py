@@ -158,6 +158,7 @@ def _send_one(source: ReminderSource, reminder: DueReminder, emails: int) -> str
                 title=reminder.title,
                 body=reminder.body,
                 url=reminder.url,
+                deliver_now=True,  # this is a job already; the count below needs the result
             )
             transaction.on_commit(partial(_record_emailed, row.pk, [n.pk for n in notes]))
     except IntegrityError:

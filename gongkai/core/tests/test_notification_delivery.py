@@ -267,3 +267,33 @@ def test_sms_backend_failure_is_logged_masked(user, send, settings, caplog, monk
 )
 def test_mask_phone(phone, masked):
     assert sms.mask_phone(phone) == masked
+
+
+# -- handing over to the job queue -------------------------------------------------------------
+
+
+def test_notify_queues_the_delivery(user, send, monkeypatch, mailoutbox):
+    queued = []
+    monkeypatch.setattr(core_tasks, "deliver_notifications_task", queued.append)
+    [note] = send([user])
+    assert queued == [[note.pk]]
+    assert mailoutbox == [] and status(note) == EmailStatus.PENDING
+
+
+def test_delivers_in_process_when_the_queue_is_down(user, send, monkeypatch, mailoutbox, caplog):
+    def down(ids):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(core_tasks, "deliver_notifications_task", down)
+    with caplog.at_level(logging.WARNING, logger="gongkai.core.notifications"):
+        [note] = send([user])
+    assert "delivering now" in caplog.text
+    assert len(mailoutbox) == 1 and status(note) == EmailStatus.SENT
+
+
+def test_deliver_now_skips_the_queue(user, monkeypatch, django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(core_tasks, "deliver_notifications_task", queued.append)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        [note] = notify(kind=KIND, users=[user], title="标题", deliver_now=True)
+    assert queued == [] and status(note) == EmailStatus.SENT
