@@ -31,7 +31,7 @@ def test_settings_on_a_phone(phone_page, live_server):
     if os.environ.get("GONGKAI_SCREENSHOTS"):
         page.screenshot(path=os.environ["GONGKAI_SCREENSHOTS"], full_page=True)
 
-    page.get_by_label("任务逾期督办").select_option(label="每日汇总")
+    page.get_by_label("任务逾期督办", exact=True).select_option(label="每日汇总")
     page.get_by_role("button", name="保存设置").click()
     page.wait_for_url("**/workbench/notifications/settings/")
     assert page.get_by_text("通知设置已保存。").is_visible()

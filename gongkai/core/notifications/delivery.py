@@ -20,7 +20,6 @@ counts only — never an address or a number — and never break the state chang
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -124,40 +123,36 @@ def _deliver(notification_ids: list[int]) -> None:
     if not notifications:
         return
     prefs = preferences_for([n.user for n in notifications], {n.kind for n in notifications})
-    status: dict[str, list[int]] = defaultdict(list)
+    now = timezone.now()
+    queued = 0
     immediate: list[Notification] = []
     texts: list[tuple[Notification, str]] = []
     for n in notifications:
         mode, wants_sms = prefs[(n.user_id, n.kind)]
         if not n.user.email or mode == EmailMode.NONE:
-            status[EmailStatus.NONE].append(n.pk)
+            target = EmailStatus.NONE
         elif mode == EmailMode.DIGEST:
-            status[EmailStatus.DIGEST].append(n.pk)
+            target = EmailStatus.DIGEST
         else:
+            target = EmailStatus.SENT
+        # claim the row: a second delivery of the same ids (a retried job) finds it taken
+        claimed = Notification.objects.filter(pk=n.pk, email_status=EmailStatus.PENDING).update(
+            email_status=target, emailed_at=now if target == EmailStatus.SENT else None
+        )
+        if not claimed:
+            continue
+        if target == EmailStatus.SENT:
             immediate.append(n)
+        queued += target == EmailStatus.DIGEST
         if wants_sms and n.user.phone:
             texts.append((n, sms.sms_text(kind_label(n.kind), n.title)))
 
-    # claim each immediate one first, so that a second delivery of the same ids sends nothing
-    now = timezone.now()
-    immediate = [
-        n
-        for n in immediate
-        if Notification.objects.filter(pk=n.pk, email_status=EmailStatus.PENDING).update(
-            email_status=EmailStatus.SENT, emailed_at=now
-        )
-    ]
     results = _send([_message(n) for n in immediate]) if immediate else []
     failed = [n.pk for n, ok in zip(immediate, results, strict=True) if not ok]
     if failed:
         Notification.objects.filter(pk__in=failed).update(
             email_status=EmailStatus.FAILED, emailed_at=None
         )
-    for value, ids in status.items():
-        Notification.objects.filter(pk__in=ids, email_status=EmailStatus.PENDING).update(
-            email_status=value
-        )
-
     backend = sms.get_backend() if texts else None
     sent_texts = sum(1 for n, text in texts if sms.send_sms(n.user.phone, text, backend=backend))
     logger.info(
@@ -167,7 +162,7 @@ def _deliver(notification_ids: list[int]) -> None:
         notifications[-1].pk,
         len(immediate) - len(failed),
         len(failed),
-        len(status[EmailStatus.DIGEST]),
+        queued,
         sent_texts,
     )
 
@@ -186,6 +181,10 @@ def digest_body(notifications: list[Notification]) -> str:
     return "\n".join(lines)
 
 
+class _Taken(Exception):
+    pass
+
+
 def send_digests() -> dict[str, int]:
     """Send each user with queued notifications one email listing them; mark them emailed.
     Returns counts {"users": …, "emails": …, "notifications": …, "failed": …}."""
@@ -196,21 +195,25 @@ def send_digests() -> dict[str, int]:
     )
     counts = {"users": 0, "emails": 0, "notifications": 0, "failed": 0}
     for user_id in sorted(set(queued)):
-        counts["users"] += 1
-        with transaction.atomic():
-            rows = list(
-                Notification.objects.select_for_update()
-                .filter(user_id=user_id, email_status=EmailStatus.DIGEST)
-                .select_related("user")
-                .order_by("created_at", "pk")
-            )
-            ids = [n.pk for n in rows]
-            # the claim: another worker that got here first leaves nothing to update
-            claimed = Notification.objects.filter(
-                pk__in=ids, email_status=EmailStatus.DIGEST
-            ).update(email_status=EmailStatus.SENT, emailed_at=timezone.now())
-        if not rows or claimed != len(ids):
+        try:
+            with transaction.atomic():
+                rows = list(
+                    Notification.objects.select_for_update(of=("self",))
+                    .filter(user_id=user_id, email_status=EmailStatus.DIGEST)
+                    .select_related("user")
+                    .order_by("created_at", "pk")
+                )
+                ids = [n.pk for n in rows]
+                claimed = Notification.objects.filter(
+                    pk__in=ids, email_status=EmailStatus.DIGEST
+                ).update(email_status=EmailStatus.SENT, emailed_at=timezone.now())
+                if claimed != len(ids):  # another worker took some: leave them all to it
+                    raise _Taken
+        except _Taken:
             continue
+        if not rows:
+            continue
+        counts["users"] += 1
         user = rows[0].user
         if not user.email or not user.is_active:
             Notification.objects.filter(pk__in=ids).update(
