@@ -186,7 +186,7 @@ class ApplicationReminders:
                     fields=(
                         str(app.pk),
                         app.tracking_code,
-                        app.unit.name if app.unit_id else "尚未分办",
+                        str(app.unit) if app.unit_id else "尚未分办",
                         format_date(app.due_date),
                     ),
                     skip="期限已暂停或已变更" if stale else "",
