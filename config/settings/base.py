@@ -271,6 +271,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 GONGKAI_BASE_URL = os.environ.get("GONGKAI_BASE_URL", "http://127.0.0.1:8000")
+# The SMS channel of notifications: a dotted path to a `gongkai.core.notifications.sms.SmsBackend`
+# subclass. The default logs a masked number and sends nothing (docs/operations.md, "SMS").
+GONGKAI_SMS_BACKEND = os.environ.get(
+    "GONGKAI_SMS_BACKEND", "gongkai.core.notifications.sms.ConsoleSmsBackend"
+)
 
 # Applications for disclosure (依申请公开)
 FOI_ENCRYPTION_KEY = os.environ.get("FOI_ENCRYPTION_KEY", "")

@@ -8,9 +8,10 @@ class FoiConfig(AppConfig):
     verbose_name = _("依申请公开")
 
     def ready(self):
-        from . import notifications
+        from . import notifications, reminders
 
         notifications.register()
+        reminders.register()
         from gongkai.orgs.permissions import Action
         from gongkai.workbench.menu import MenuItem, register
 

@@ -290,34 +290,3 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class Reminder(models.Model):
-    """A reminder sent about an application's reply deadline (`gongkai.foi.reminders`). Unique per
-    (application, kind, due date): never sent twice for the same event; a moved due date (an
-    extension, a consultation) is a new event."""
-
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", _("临期提醒")
-        OVERDUE = "overdue", _("逾期提醒")
-        ESCALATION = "escalation", _("逾期督办")
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    due_date = models.DateField(_("针对的答复期限"))
-    recipients = models.JSONField(_("接收人"), default=list)
-    emailed = models.PositiveSmallIntegerField(_("邮件数"), default=0)
-    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("申请期限提醒")
-        verbose_name_plural = _("申请期限提醒")
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "kind", "due_date"], name="foi_reminder_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.application_id}"

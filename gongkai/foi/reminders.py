@@ -1,9 +1,8 @@
-"""Reminders about applications' reply deadlines (临期提醒、逾期提醒、逾期督办).
+"""Reminders about applications' reply deadlines (临期提醒、逾期提醒、逾期督办): the "foi"
+source of the reminder engine (`gongkai.core.reminders`), registered in `FoiConfig.ready()`.
 
-Mirrors `gongkai.plans.reminders`: `reminders_due(day)` is a pure selection; `reminders_send(day=…)`
-writes one `Reminder` row and the in-app notifications per reminder in its own transaction, and
-the emails go out after commit. The unique key (application, kind, due date) means a reminder
-is never sent twice for the same due date; a moved due date is a new event.
+`source.due(day)` selects what is due on `day` and not yet sent; the engine sends it, once per
+key `foi.application:<id>:<kind>:<due>` — a moved due date is a new event.
 
 Rules (N = FOI_REMIND_BEFORE_WORKDAYS, default 5; M = FOI_ESCALATE_AFTER_WORKDAYS, default 3):
 
@@ -27,15 +26,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.notifications import coordinators, notify, unit_staff
+from gongkai.core.notifications import coordinators, unit_staff
+from gongkai.core.reminders import Due, DueReminder, already_sent, register_source, reminder_key
 from gongkai.core.workdays import (
     CalendarNotCovered,
     deadline_estimate,
@@ -46,13 +44,24 @@ from gongkai.core.workdays import (
 
 from . import notifications
 from .clock import compute_due
-from .models import Application, Reminder
+from .models import Application
 from .selectors import OPEN_STATUSES
 from .services.common import application_events_clock
 
 logger = logging.getLogger(__name__)
 
-Kind = Reminder.Kind
+SOURCE = "foi"
+KEY_PREFIX = "foi.application"
+
+
+class Kind(models.TextChoices):
+    """The events reminded about (the third part of the key)."""
+
+    DUE_SOON = "due_soon", _("临期提醒")
+    OVERDUE = "overdue", _("逾期提醒")
+    ESCALATION = "escalation", _("逾期督办")
+
+
 KINDS = (Kind.DUE_SOON, Kind.OVERDUE, Kind.ESCALATION)
 
 _HEADLINES = {
@@ -60,57 +69,11 @@ _HEADLINES = {
     Kind.OVERDUE: "申请已逾期",
     Kind.ESCALATION: "申请逾期督办",
 }
-SUBJECT_PREFIX = "【依申请公开】"
-
 _NOTIFICATION_KINDS = {
     Kind.DUE_SOON: notifications.DUE_SOON,
     Kind.OVERDUE: notifications.OVERDUE,
     Kind.ESCALATION: notifications.ESCALATION,
 }
-
-
-class RESULT:
-    SENT = "sent"
-    WOULD_SEND = "would_send"
-    DUPLICATE = "duplicate"
-    NO_RECIPIENTS = "no_recipients"
-    SKIPPED = "skipped"  # the clock is paused or stopped after all
-
-
-@dataclass(frozen=True)
-class Outcome:
-    kind: str
-    application_id: int
-    tracking_code: str
-    due_date: dt.date
-    recipients: int
-    emails: int
-    result: str
-
-
-@dataclass
-class ReminderSummary:
-    day: dt.date
-    dry_run: bool = False
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, result: str) -> int:
-        return sum(1 for o in self.outcomes if o.result == result)
-
-    @property
-    def sent(self) -> int:
-        return self.count(RESULT.SENT)
-
-    def as_dict(self) -> dict:
-        return {
-            "day": self.day.isoformat(),
-            "dry_run": self.dry_run,
-            "sent": self.sent,
-            "would_send": self.count(RESULT.WOULD_SEND),
-            "duplicate": self.count(RESULT.DUPLICATE),
-            "no_recipients": self.count(RESULT.NO_RECIPIENTS),
-            "skipped": self.count(RESULT.SKIPPED),
-        }
 
 
 def remind_before_workdays() -> int:
@@ -126,19 +89,16 @@ def application_path(application_id: int) -> str:
 
 
 def _candidates(kind: str) -> QuerySet[Application]:
-    already = Reminder.objects.filter(
-        application=OuterRef("pk"), kind=kind, due_date=OuterRef("due_date")
-    )
     return (
         Application.objects.filter(status__in=OPEN_STATUSES, due_date__isnull=False)
-        .exclude(Exists(already))
+        .exclude(already_sent(SOURCE, _NOTIFICATION_KINDS[kind]))
         .select_related("unit", "handler")
         .order_by("due_date", "pk")
     )
 
 
-def reminders_due(day: dt.date) -> list[tuple[str, Application]]:
-    """What is due on `day` and not yet sent (a pure read)."""
+def _select(day: dt.date) -> list[tuple[str, Application]]:
+    """(kind, application) pairs due on `day` by their stored due date, not yet sent."""
     due: list[tuple[str, Application]] = []
     limit = deadline_estimate(day, remind_before_workdays()).date
     due += [
@@ -189,84 +149,59 @@ def reminder_body(kind: str, app: Application, day: dt.date) -> str:
     return "\n".join(lines)
 
 
-def _deliver(reminder_id: int, messages: list[tuple]) -> None:
-    try:
-        sent = send_mass_mail(messages, fail_silently=False)
-    except Exception:
-        logger.exception("foi reminder %s: email delivery failed", reminder_id)
-        sent = 0
-    if sent != len(messages):
-        Reminder.objects.filter(pk=reminder_id).update(emailed=sent)
+# -- the source -------------------------------------------------------------------------------
 
 
-def _send_one(kind: str, app: Application, users: list, day: dt.date) -> str:
-    title = reminder_title(kind, app)
-    body = reminder_body(kind, app, day)
-    footer = "\n\n此邮件由政务公开工作平台自动发送，请勿直接回复。"
-    messages = [
-        (SUBJECT_PREFIX + title, body + footer, settings.DEFAULT_FROM_EMAIL, [u.email])
-        for u in users
-        if u.email
-    ]
-    try:
-        with transaction.atomic():
-            reminder = Reminder.objects.create(
-                application=app,
-                kind=kind,
-                due_date=app.due_date,
-                recipients=[u.pk for u in users],
-                emailed=len(messages),
+def application_key(application_id: int, kind: str, due_date: dt.date) -> str:
+    return reminder_key(KEY_PREFIX, application_id, kind, due_date)
+
+
+class ApplicationReminders:
+    name = SOURCE
+    label = "依申请公开期限提醒"
+    columns = ("申请编号", "查询码", "办理单位", "答复期限")
+
+    def due(self, day: dt.date) -> Due:
+        """Each candidate's clock is recomputed from its events: one whose clock is paused or
+        stopped after all, or whose stored due date is stale, is reported and not sent."""
+        result = Due()
+        calendar = get_calendar()
+        clocks: dict[int, object] = {}
+        for kind, app in _select(day):
+            if app.pk not in clocks:
+                clocks[app.pk] = compute_due(application_events_clock(app), calendar)
+            clock = clocks[app.pk]
+            stale = not clock.overdue_possible or clock.due != app.due_date
+            result.reminders.append(
+                DueReminder(
+                    key=application_key(app.pk, kind, app.due_date),
+                    kind=_NOTIFICATION_KINDS[kind],
+                    label=str(Kind(kind).label),
+                    recipients=_recipients(kind, app),
+                    title=reminder_title(kind, app),
+                    body=reminder_body(kind, app, day),
+                    url=application_path(app.pk),
+                    object_id=app.pk,
+                    due_date=app.due_date,
+                    fields=(
+                        str(app.pk),
+                        app.tracking_code,
+                        str(app.unit) if app.unit_id else "尚未分办",
+                        format_date(app.due_date),
+                    ),
+                    skip="期限已暂停或已变更" if stale else "",
+                )
             )
-            notify(
-                kind=_NOTIFICATION_KINDS[kind],
-                users=users,
-                title=title,
-                body=body,
-                url=application_path(app.pk),
-            )
-            if messages:
-                transaction.on_commit(partial(_deliver, reminder.pk, messages))
-    except IntegrityError:
-        return RESULT.DUPLICATE
-    logger.info(
-        "foi reminder %s sent: application=%s due=%s recipients=%d emails=%d",
-        kind,
-        app.pk,
-        app.due_date.isoformat(),
-        len(users),
-        len(messages),
-    )
-    return RESULT.SENT
+        return result
 
 
-def reminders_send(*, day: dt.date, dry_run: bool = False) -> ReminderSummary:
-    summary = ReminderSummary(day=day, dry_run=dry_run)
-    calendar = get_calendar()
-    clocks: dict[int, object] = {}
-    for kind, app in reminders_due(day):
-        if app.pk not in clocks:
-            clocks[app.pk] = compute_due(application_events_clock(app), calendar)
-        clock = clocks[app.pk]
-        users = _recipients(kind, app)
-        if not clock.overdue_possible or clock.due != app.due_date:
-            result = RESULT.SKIPPED
-        elif not users:
-            result = RESULT.NO_RECIPIENTS
-            logger.warning("foi reminder %s application=%s has no recipients", kind, app.pk)
-        elif dry_run:
-            result = RESULT.WOULD_SEND
-        else:
-            result = _send_one(kind, app, users, day)
-        summary.outcomes.append(
-            Outcome(
-                kind=kind,
-                application_id=app.pk,
-                tracking_code=app.tracking_code,
-                due_date=app.due_date,
-                recipients=len(users),
-                emails=sum(1 for u in users if u.email),
-                result=result,
-            )
-        )
-    logger.info("foi reminders %s: %s", day.isoformat(), summary.as_dict())
-    return summary
+source = ApplicationReminders()
+
+
+def reminders_due(day: dt.date) -> list[DueReminder]:
+    """What is due on `day` and not yet sent (a pure read; includes those to be skipped)."""
+    return source.due(day).reminders
+
+
+def register() -> None:
+    register_source(source)

@@ -1,9 +1,8 @@
 """Background jobs of the FOI app (discovered by `run_huey`).
 
-All three run daily at 08:30 Beijing time (same schedule helpers as the plans app):
+Both run daily at 08:30 Beijing time (`gongkai.core.schedule`). The deadline reminders are a
+source of the reminder engine (`gongkai.foi.reminders`), sent by core's daily job.
 
-* `send_foi_reminders` — on working days (including weekend days worked in exchange, 调休上班)
-  sends the deadline reminders (`gongkai.foi.reminders`); returns at once on days off.
 * `expire_foi_fees` — on working days closes every application whose 信息处理费 was not paid by
   the date in the fee notice (`services.fees.fees_expire_overdue`: （六）其他处理 2, with the
   termination notice); returns at once on days off, so an expiry falling on a holiday is
@@ -19,26 +18,10 @@ import logging
 
 from huey.contrib.djhuey import db_periodic_task
 
-from gongkai.plans.tasks import _today, at_0830_local, should_run
-
-from .reminders import ReminderSummary, reminders_send
+from gongkai.core.schedule import at_0830_local, should_run
+from gongkai.core.schedule import today as _today
 
 logger = logging.getLogger(__name__)
-
-
-def run_reminders(day: dt.date | None = None) -> ReminderSummary | None:
-    """The job's body: None on a day off, else the summary of what was sent."""
-    day = day or _today()
-    if not should_run(day):
-        logger.info("foi reminders %s: not a working day, nothing sent", day.isoformat())
-        return None
-    return reminders_send(day=day)
-
-
-@db_periodic_task(at_0830_local)
-def send_foi_reminders() -> None:
-    """Daily at 08:30 Beijing time; sends only on working days."""
-    run_reminders()
 
 
 def run_fee_expiry(day: dt.date | None = None) -> int | None:

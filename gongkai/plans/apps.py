@@ -8,9 +8,10 @@ class PlansConfig(AppConfig):
     verbose_name = _("工作台账")
 
     def ready(self):
-        from . import notifications
+        from . import notifications, reminders
 
         notifications.register()
+        reminders.register()
         from gongkai.orgs.permissions import Action
         from gongkai.workbench.menu import MenuItem, register
 

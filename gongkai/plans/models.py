@@ -360,32 +360,3 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.get_status_display()}）"
-
-
-class Reminder(models.Model):
-    """A reminder sent about a task. Unique per (task, kind, due date), so never sent twice for
-    the same event; a changed due date is a new event."""
-
-    class Kind(models.TextChoices):
-        BEFORE_DUE = "before_due", _("临期提醒")
-        DUE = "due", _("到期提醒")
-        OVERDUE = "overdue", _("逾期提醒")
-        ESCALATION = "escalation", _("逾期督办")
-
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    due_date = models.DateField(_("针对的完成时限"))
-    recipients = models.JSONField(_("接收人"), default=list)
-    emailed = models.PositiveSmallIntegerField(_("邮件数"), default=0)
-    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("提醒记录")
-        verbose_name_plural = _("提醒记录")
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["task", "kind", "due_date"], name="plans_reminder_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.task_id}"

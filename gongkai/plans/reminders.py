@@ -1,9 +1,8 @@
-"""Reminders about tasks (临期、到期、逾期提醒与逾期督办).
+"""Reminders about tasks (临期、到期、逾期提醒与逾期督办): the "plans" source of the reminder
+engine (`gongkai.core.reminders`), registered in `PlansConfig.ready()`.
 
-`reminders_due(day)` is a pure selection of what is due on `day`; `reminders_send(day=...)` sends
-it: one transaction per reminder writes the `Reminder` row and the in-app notifications, and the
-emails go out after commit. The unique key (task, kind, due date) guarantees a reminder is never
-sent twice for the same event: a second worker that races us gets an IntegrityError and skips.
+`source.due(day)` selects what is due on `day` and not yet sent and writes each reminder's
+title, body and recipients; the engine sends it, once per key `plans.task:<id>:<kind>:<due>`.
 
 Rules (N = PLANS_REMIND_BEFORE_WORKDAYS, M = PLANS_ESCALATE_AFTER_WORKDAYS):
 
@@ -16,8 +15,7 @@ Rules (N = PLANS_REMIND_BEFORE_WORKDAYS, M = PLANS_ESCALATE_AFTER_WORKDAYS):
               due date.
 
 Recipients: the unit's liaisons (before_due, due), liaisons and reviewers (overdue), the
-coordinators (escalation). Email only to users with an address. A reminder with nobody to send
-it to is not recorded, so that it goes out once somebody is assigned.
+coordinators (escalation).
 
 Logs carry task ids, kinds, dates and counts only — no names, no addresses.
 """
@@ -26,23 +24,33 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.notifications import coordinators, notify, unit_staff
+from gongkai.core.notifications import coordinators, unit_staff
+from gongkai.core.reminders import Due, DueReminder, already_sent, register_source, reminder_key
 from gongkai.core.workdays import CalendarNotCovered, add_workdays, format_date, workdays_between
 
 from . import notifications
-from .models import OPEN_STATUSES, Reminder, Task
+from .models import OPEN_STATUSES, Task
 
 logger = logging.getLogger(__name__)
 
-Kind = Reminder.Kind
+SOURCE = "plans"
+KEY_PREFIX = "plans.task"
+
+
+class Kind(models.TextChoices):
+    """The events reminded about (the third part of the key)."""
+
+    BEFORE_DUE = "before_due", _("临期提醒")
+    DUE = "due", _("到期提醒")
+    OVERDUE = "overdue", _("逾期提醒")
+    ESCALATION = "escalation", _("逾期督办")
+
 
 #: Order in which kinds are selected and sent.
 KINDS = (Kind.BEFORE_DUE, Kind.DUE, Kind.OVERDUE, Kind.ESCALATION)
@@ -60,87 +68,12 @@ _HEADLINES = {
     Kind.ESCALATION: "逾期督办",
 }
 
-SUBJECT_PREFIX = "【政务公开】"
-
 _NOTIFICATION_KINDS = {
     Kind.BEFORE_DUE: notifications.TASK_BEFORE_DUE,
     Kind.DUE: notifications.TASK_DUE,
     Kind.OVERDUE: notifications.TASK_OVERDUE,
     Kind.ESCALATION: notifications.TASK_ESCALATION,
 }
-
-
-class RESULT:
-    SENT = "sent"
-    WOULD_SEND = "would_send"
-    DUPLICATE = "duplicate"  # another worker recorded it first
-    NO_RECIPIENTS = "no_recipients"
-
-
-RESULT_LABELS = {
-    RESULT.SENT: "已发送",
-    RESULT.WOULD_SEND: "将发送",
-    RESULT.DUPLICATE: "已由其他进程发送，跳过",
-    RESULT.NO_RECIPIENTS: "无接收人，未发送",
-}
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    kind: str
-    task: Task
-
-
-@dataclass(frozen=True)
-class Outcome:
-    kind: str
-    task_id: int
-    task_title: str
-    unit_name: str
-    due_date: dt.date
-    recipients: int
-    emails: int
-    result: str
-
-    @property
-    def kind_label(self) -> str:
-        return str(Kind(self.kind).label)
-
-    @property
-    def result_label(self) -> str:
-        return RESULT_LABELS[self.result]
-
-
-@dataclass
-class ReminderSummary:
-    day: dt.date
-    dry_run: bool = False
-    outcomes: list[Outcome] = field(default_factory=list)
-    #: kind -> why the whole kind was skipped today (uncovered calendar)
-    skipped_kinds: dict[str, str] = field(default_factory=dict)
-
-    def count(self, result: str) -> int:
-        return sum(1 for o in self.outcomes if o.result == result)
-
-    @property
-    def sent(self) -> int:
-        return self.count(RESULT.SENT)
-
-    @property
-    def emails(self) -> int:
-        return sum(o.emails for o in self.outcomes if o.result in (RESULT.SENT, RESULT.WOULD_SEND))
-
-    def as_dict(self) -> dict:
-        return {
-            "day": self.day.isoformat(),
-            "dry_run": self.dry_run,
-            "sent": self.sent,
-            "would_send": self.count(RESULT.WOULD_SEND),
-            "duplicate": self.count(RESULT.DUPLICATE),
-            "no_recipients": self.count(RESULT.NO_RECIPIENTS),
-            "emails": self.emails,
-            "skipped_kinds": {str(k): v for k, v in self.skipped_kinds.items()},
-        }
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -168,17 +101,18 @@ def task_link(task_id: int) -> str:
 
 def _open_tasks(kind: str) -> QuerySet[Task]:
     """Open tasks of live items without a reminder of `kind` for their current due date."""
-    already = Reminder.objects.filter(task=OuterRef("pk"), kind=kind, due_date=OuterRef("due_date"))
     return (
         Task.objects.filter(status__in=OPEN_STATUSES, item__is_removed=False)
-        .exclude(Exists(already))
+        .exclude(already_sent(SOURCE, _NOTIFICATION_KINDS[kind]))
         .select_related("item", "unit")
         .order_by("due_date", "unit__sort_order", "pk")
     )
 
 
-def _select(day: dt.date, skipped: dict[str, str]) -> list[DueReminder]:
-    due: list[DueReminder] = []
+def _select(day: dt.date, skipped: dict[str, str]) -> list[tuple[str, Task]]:
+    """(kind, task) pairs due on `day` and not yet sent; `skipped` gets {kind label: reason}
+    for a kind the calendar cannot decide today."""
+    due: list[tuple[str, Task]] = []
 
     # before_due: due within (day, N working days after day]
     n = remind_before_workdays()
@@ -186,7 +120,7 @@ def _select(day: dt.date, skipped: dict[str, str]) -> list[DueReminder]:
         try:
             limit = add_workdays(day, n)
         except CalendarNotCovered as exc:
-            skipped[Kind.BEFORE_DUE.value] = exc.message
+            skipped[str(Kind.BEFORE_DUE.label)] = exc.message
             logger.warning(
                 "reminders %s: before_due skipped, the calendar does not cover %s",
                 day.isoformat(),
@@ -194,14 +128,12 @@ def _select(day: dt.date, skipped: dict[str, str]) -> list[DueReminder]:
             )
         else:
             due += [
-                DueReminder(Kind.BEFORE_DUE, t)
+                (Kind.BEFORE_DUE, t)
                 for t in _open_tasks(Kind.BEFORE_DUE).filter(due_date__gt=day, due_date__lte=limit)
             ]
 
-    due += [DueReminder(Kind.DUE, t) for t in _open_tasks(Kind.DUE).filter(due_date=day)]
-    due += [
-        DueReminder(Kind.OVERDUE, t) for t in _open_tasks(Kind.OVERDUE).filter(due_date__lt=day)
-    ]
+    due += [(Kind.DUE, t) for t in _open_tasks(Kind.DUE).filter(due_date=day)]
+    due += [(Kind.OVERDUE, t) for t in _open_tasks(Kind.OVERDUE).filter(due_date__lt=day)]
 
     # escalation: overdue by at least M working days
     m = escalate_after_workdays()
@@ -215,10 +147,10 @@ def _select(day: dt.date, skipped: dict[str, str]) -> list[DueReminder]:
                 reached[task.due_date] = False
                 uncovered.add(exc.year)
         if reached[task.due_date]:
-            due.append(DueReminder(Kind.ESCALATION, task))
+            due.append((Kind.ESCALATION, task))
     if uncovered:
         years = "、".join(str(y) for y in sorted(uncovered))
-        skipped[Kind.ESCALATION.value] = (
+        skipped[str(Kind.ESCALATION.label)] = (
             f"{years}年节假日安排尚未录入，部分任务无法计算逾期工作日数"
         )
         logger.warning(
@@ -227,11 +159,6 @@ def _select(day: dt.date, skipped: dict[str, str]) -> list[DueReminder]:
             years,
         )
     return due
-
-
-def reminders_due(day: dt.date) -> list[DueReminder]:
-    """What is due on `day` and not yet sent: a pure read, nothing is written."""
-    return _select(day, {})
 
 
 # -- messages ---------------------------------------------------------------------------------
@@ -274,7 +201,7 @@ def reminder_body(kind: str, task: Task, day: dt.date) -> str:
     return "\n".join(line for line in lines if line)
 
 
-# -- sending ----------------------------------------------------------------------------------
+# -- the source -------------------------------------------------------------------------------
 
 
 class _Recipients:
@@ -295,95 +222,49 @@ class _Recipients:
         return self._cache[key]
 
 
-def _deliver(reminder_id: int, messages: list[tuple]) -> None:
-    """After commit: hand the emails to the mail backend; record how many went out."""
-    try:
-        sent = send_mass_mail(messages, fail_silently=False)
-    except Exception:
-        logger.exception("reminder %s: email delivery failed", reminder_id)
-        sent = 0
-    if sent != len(messages):
-        Reminder.objects.filter(pk=reminder_id).update(emailed=sent)
+def task_key(task_id: int, kind: str, due_date: dt.date) -> str:
+    return reminder_key(KEY_PREFIX, task_id, kind, due_date)
 
 
-def _send_one(entry: DueReminder, users: list, day: dt.date) -> str:
-    task, kind = entry.task, entry.kind
-    title = reminder_title(kind, task)
-    body = reminder_body(kind, task, day)
-    subject = SUBJECT_PREFIX + title
-    footer = "\n\n此邮件由政务公开工作平台自动发送，请勿直接回复。"
-    sender = settings.DEFAULT_FROM_EMAIL
-    messages = [(subject, body + footer, sender, [u.email]) for u in users if u.email]
-    try:
-        with transaction.atomic():
-            reminder = Reminder.objects.create(
-                task=task,
-                kind=kind,
-                due_date=task.due_date,
-                recipients=[u.pk for u in users],
-                emailed=len(messages),
+class TaskReminders:
+    name = SOURCE
+    label = "任务提醒"
+    columns = ("任务编号", "任务", "责任单位", "完成时限")
+
+    def due(self, day: dt.date) -> Due:
+        result = Due()
+        recipients = _Recipients()
+        for kind, task in _select(day, result.skipped_kinds):
+            title = task.item.title
+            result.reminders.append(
+                DueReminder(
+                    key=task_key(task.pk, kind, task.due_date),
+                    kind=_NOTIFICATION_KINDS[kind],
+                    label=str(Kind(kind).label),
+                    recipients=recipients.for_reminder(kind, task),
+                    title=reminder_title(kind, task),
+                    body=reminder_body(kind, task, day),
+                    url=task_path(task.pk),
+                    object_id=task.pk,
+                    due_date=task.due_date,
+                    fields=(
+                        str(task.pk),
+                        title if len(title) <= 40 else title[:39] + "…",
+                        str(task.unit),
+                        format_date(task.due_date),
+                    ),
+                )
             )
-            notify(
-                kind=_NOTIFICATION_KINDS[kind],
-                users=users,
-                title=title,
-                body=body,
-                url=task_path(task.pk),
-            )
-            if messages:
-                transaction.on_commit(partial(_deliver, reminder.pk, messages))
-    except IntegrityError:
-        logger.info(
-            "reminder %s task=%s due=%s already recorded by another worker, skipped",
-            kind,
-            task.pk,
-            task.due_date.isoformat(),
-        )
-        return RESULT.DUPLICATE
-    logger.info(
-        "reminder %s sent: task=%s due=%s reminder=%s recipients=%d emails=%d",
-        kind,
-        task.pk,
-        task.due_date.isoformat(),
-        reminder.pk,
-        len(users),
-        len(messages),
-    )
-    return RESULT.SENT
+        return result
 
 
-def reminders_send(*, day: dt.date, dry_run: bool = False) -> ReminderSummary:
-    """Send every reminder due on `day` (see the module docstring). With dry_run, nothing is
-    written or sent; the summary says what would be."""
-    summary = ReminderSummary(day=day, dry_run=dry_run)
-    recipients = _Recipients()
-    for entry in _select(day, summary.skipped_kinds):
-        task, kind = entry.task, entry.kind
-        users = recipients.for_reminder(kind, task)
-        emails = sum(1 for u in users if u.email)
-        if not users:
-            result = RESULT.NO_RECIPIENTS
-            logger.warning(
-                "reminder %s task=%s due=%s has no recipients, not sent",
-                kind,
-                task.pk,
-                task.due_date.isoformat(),
-            )
-        elif dry_run:
-            result = RESULT.WOULD_SEND
-        else:
-            result = _send_one(entry, users, day)
-        summary.outcomes.append(
-            Outcome(
-                kind=kind,
-                task_id=task.pk,
-                task_title=task.item.title,
-                unit_name=str(task.unit),
-                due_date=task.due_date,
-                recipients=len(users),
-                emails=emails,
-                result=result,
-            )
-        )
-    logger.info("reminders %s: %s", day.isoformat(), summary.as_dict())
-    return summary
+source = TaskReminders()
+
+
+def reminders_due(day: dt.date) -> list[DueReminder]:
+    """What is due on `day` and not yet sent: a pure read, nothing is written."""
+    return source.due(day).reminders
+
+
+def register() -> None:
+    register_source(source)

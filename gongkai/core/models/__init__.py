@@ -1,5 +1,15 @@
 from .audit import AuditEvent
 from .calendar import CalendarDay, CalendarYear
-from .notification import Notification
+from .notification import EmailMode, EmailStatus, Notification, NotificationPreference
+from .reminder import Reminder
 
-__all__ = ["AuditEvent", "CalendarDay", "CalendarYear", "Notification"]
+__all__ = [
+    "AuditEvent",
+    "CalendarDay",
+    "CalendarYear",
+    "EmailMode",
+    "EmailStatus",
+    "Notification",
+    "NotificationPreference",
+    "Reminder",
+]

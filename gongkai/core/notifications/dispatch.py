@@ -13,6 +13,10 @@ is handed over on commit.
         actor=actor,
     )
 
+Delivery runs in the job queue (huey), so a slow mail server never holds up the request; code
+that already runs in a job (the reminder engine) passes `deliver_now=True` to deliver in-process
+right after commit.
+
 The actor (whoever caused the event) is never notified of their own action. Each user gets one
 notification per call even when listed twice. Titles, bodies and URLs must not carry personal
 data of applicants or citizens: tracking codes, dates, unit names only.
@@ -21,6 +25,7 @@ data of applicants or citizens: tracking codes, dates, unit names only.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 
@@ -42,10 +47,18 @@ def _distinct_active(users: Iterable, actor=None) -> list:
 
 
 def notify(
-    *, kind: str, users: Iterable, title: str, body: str = "", url: str = "", actor=None
+    *,
+    kind: str,
+    users: Iterable,
+    title: str,
+    body: str = "",
+    url: str = "",
+    actor=None,
+    deliver_now: bool = False,
 ) -> list[Notification]:
     """Write one in-app notification of `kind` per distinct active user (the actor excluded)
-    and hand the other channels the rest after commit. Returns the notifications written."""
+    and hand the other channels the rest after commit (queued, or in-process with
+    `deliver_now`). Returns the notifications written."""
     get_kind(kind)  # refuse an unregistered kind
     recipients = _distinct_active(users, actor)
     if not recipients:
@@ -56,7 +69,7 @@ def notify(
     )
     ids = [n.pk for n in created if n.pk is not None]
     if ids:
-        from .delivery import deliver_notifications
+        from .delivery import hand_over
 
-        transaction.on_commit(lambda: deliver_notifications(ids))
+        transaction.on_commit(partial(hand_over, ids, now=deliver_now))
     return created

@@ -48,3 +48,15 @@ def get_kind(key: str) -> NotificationKind:
 
 def all_kinds() -> list[NotificationKind]:
     return sorted(_registry.values(), key=lambda k: (k.order, k.key))
+
+
+def kind_label(key: str) -> str:
+    """The kind's label; "通知" for a kind no longer registered."""
+    kind = _registry.get(key)
+    return str(kind.label) if kind else "通知"
+
+
+def default_email_mode(key: str) -> str:
+    """ "immediate" or "none", from the kind's `email_by_default` (immediate for an unknown kind)."""
+    kind = _registry.get(key)
+    return "immediate" if kind is None or kind.email_by_default else "none"

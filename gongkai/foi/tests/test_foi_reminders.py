@@ -14,9 +14,10 @@ import logging
 import pytest
 
 from gongkai.core import workdays
-from gongkai.core.models import Notification
-from gongkai.foi import notifications, reminders, tasks
-from gongkai.foi.models import Application, Event, Reminder
+from gongkai.core.models import Notification, Reminder
+from gongkai.core.reminders import RESULT, run_daily, run_reminders
+from gongkai.foi import notifications, reminders
+from gongkai.foi.models import Application, Event
 from gongkai.foi.services import handling as h
 from gongkai.foi.tests.factories import PHONE, VALID_ID, application
 
@@ -25,7 +26,12 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 SEP28 = D(2026, 9, 28)
 DUE = D(2026, 10, 30)
-K = Reminder.Kind
+
+
+class K:
+    DUE_SOON = notifications.DUE_SOON
+    OVERDUE = notifications.OVERDUE
+    ESCALATION = notifications.ESCALATION
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +64,7 @@ def people(liaison_a, reviewer_a, coordinator, liaison_b):
 def send(django_capture_on_commit_callbacks):
     def _send(day, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return reminders.reminders_send(day=day, **kwargs)
+            return run_reminders(day=day, sources=["foi"], **kwargs)
 
     return _send
 
@@ -82,7 +88,8 @@ def test_due_soon_within_five_workdays(people, app_a, send, mailoutbox):
     summary = send(D(2026, 10, 23))
     assert summary.sent == 1
     r = Reminder.objects.get()
-    assert (r.kind, r.due_date, r.application_id) == (K.DUE_SOON, DUE, app_a.pk)
+    assert (r.source, r.kind, r.due_date, r.object_id) == ("foi", K.DUE_SOON, DUE, app_a.pk)
+    assert r.key == f"foi.application:{app_a.pk}:due_soon:2026-10-30"
     assert set(r.recipients) == {people["liaison"].pk, people["reviewer"].pk}
     assert titles(people["liaison"]) == [f"申请即将到期：{app_a.tracking_code}"]
     assert titles(people["other"]) == [] and titles(people["coordinator"]) == []
@@ -145,7 +152,8 @@ def test_stale_due_date_is_skipped(people, app_a, send):
         application=app_a, kind="consultation_started", date=D(2026, 10, 20), data={"id": "x"}
     )
     summary = send(D(2026, 10, 23))
-    assert summary.sent == 0 and summary.count(reminders.RESULT.SKIPPED) == 1
+    assert summary.sent == 0 and summary.count(RESULT.SKIPPED) == 1
+    assert not Reminder.objects.exists()
 
 
 def test_moved_due_date_is_a_new_event(people, app_a, send):
@@ -173,7 +181,7 @@ def test_replied_or_closed_get_none(people, app_a, send):
 
 def test_dry_run_writes_nothing(people, app_a, send):
     summary = send(D(2026, 10, 23), dry_run=True)
-    assert summary.count(reminders.RESULT.WOULD_SEND) == 1
+    assert summary.count(RESULT.WOULD_SEND) == 1
     assert not Reminder.objects.exists()
     assert not Notification.objects.filter(kind__in=REMINDER_KINDS).exists()
 
@@ -191,7 +199,7 @@ def test_no_personal_data(people, app_a, send, mailoutbox, caplog):
 
 
 def test_daily_job_skips_days_off(people, app_a):
-    assert tasks.run_reminders(D(2026, 10, 24)) is None  # Saturday
-    assert tasks.run_reminders(D(2026, 10, 3)) is None  # National Day
-    summary = tasks.run_reminders(D(2026, 10, 23))
-    assert summary is not None and summary.sent == 1
+    assert run_daily(D(2026, 10, 24)) is None  # Saturday
+    assert run_daily(D(2026, 10, 3)) is None  # National Day
+    summary = run_daily(D(2026, 10, 23))
+    assert summary is not None and summary.count(RESULT.SENT, source="foi") == 1

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.schedule import at_0830_local
 from gongkai.core.uploads import check_upload
 from gongkai.foi import fees, results, tasks, transitions
 from gongkai.foi.models import Application, Status
@@ -20,7 +21,6 @@ from gongkai.foi.services import handling as h
 from gongkai.foi.services import replies
 from gongkai.foi.similarity import normalize
 from gongkai.foi.tests.factories import application
-from gongkai.plans.tasks import at_0830_local
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +59,7 @@ def replied(unit, liaison, reviewer, result="disclose", **overrides) -> Applicat
 # --- the daily jobs ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "task", [tasks.send_foi_reminders, tasks.expire_foi_fees, tasks.remove_expired_captchas]
-)
+@pytest.mark.parametrize("task", [tasks.expire_foi_fees, tasks.remove_expired_captchas])
 def test_jobs_run_daily_at_0830_beijing_time(task):
     validate = task.task_class().validate_datetime
     for stamp in (

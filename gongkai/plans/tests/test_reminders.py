@@ -1,5 +1,6 @@
-"""Task reminders: selection per kind on the real 2026 calendar, sending (Reminder rows, in-app
-notifications, emails after commit), never twice, the daily job and the command.
+"""Task reminders (the "plans" source of the reminder engine): selection per kind on the real
+2026 calendar, sending (Reminder rows, in-app notifications, emails after commit), never twice,
+the daily job and the command.
 
 2026-10-29 is a Thursday. Three working days later is 2026-11-03 (Tuesday); five working days
 before it is 2026-10-22. 2026-10-03 is a National Day holiday; 2026-10-10 (Saturday) is worked.
@@ -14,22 +15,25 @@ import logging
 import pytest
 from django.core.management import CommandError, call_command
 
-from gongkai.core import workdays
-from gongkai.core.models import Notification
+from gongkai.core import schedule, workdays
+from gongkai.core import tasks as core_tasks
+from gongkai.core.models import Notification, Reminder
+from gongkai.core.reminders import RESULT, run_daily, run_reminders
 from gongkai.orgs.models import Membership, Role
 from gongkai.orgs.tests.factories import UnitFactory, UserFactory
-from gongkai.plans import reminders, services, tasks
-from gongkai.plans.models import Reminder, Task, TaskStatus
+from gongkai.plans import notifications, reminders, services
+from gongkai.plans.models import Task, TaskStatus
 from gongkai.plans.tests.factories import PlanFactory, item_with
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
 DAY = D(2026, 10, 29)  # Thursday
-BEFORE = Reminder.Kind.BEFORE_DUE
-DUE = Reminder.Kind.DUE
-OVERDUE = Reminder.Kind.OVERDUE
-ESCALATION = Reminder.Kind.ESCALATION
+BEFORE = notifications.TASK_BEFORE_DUE
+DUE = notifications.TASK_DUE
+OVERDUE = notifications.TASK_OVERDUE
+ESCALATION = notifications.TASK_ESCALATION
+ALL_KINDS = (BEFORE, DUE, OVERDUE, ESCALATION)
 
 
 @pytest.fixture(autouse=True)
@@ -79,18 +83,36 @@ def make_task(unit, due, *, status=TaskStatus.NOT_STARTED, title=None):
 
 @pytest.fixture
 def send(django_capture_on_commit_callbacks):
-    """reminders_send with the after-commit callbacks (the emails) run, as after a real commit."""
+    """The engine on the plans source, with the after-commit callbacks (the emails) run, as
+    after a real commit."""
 
     def _send(day=DAY, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return reminders.reminders_send(day=day, **kwargs)
+            return run_reminders(day=day, sources=["plans"], **kwargs)
 
     return _send
 
 
 def sent(kind=None):
-    qs = Reminder.objects.all()
+    qs = Reminder.objects.filter(source="plans")
     return qs.filter(kind=kind) if kind else qs
+
+
+def record(task, event, due):
+    """A reminder recorded earlier (by an earlier run or another worker)."""
+    return Reminder.objects.create(
+        key=reminders.task_key(task.pk, event, due),
+        source="plans",
+        kind=f"plans.task_{event}",
+        object_id=task.pk,
+        due_date=due,
+    )
+
+
+def task_items(kind):
+    """(item, due date) of the tasks reminded with `kind`."""
+    tasks = Task.objects.filter(pk__in=sent(kind).values("object_id"))
+    return set(tasks.values_list("item", "due_date"))
 
 
 def inbox(user):
@@ -113,7 +135,12 @@ def test_before_due_fires_exactly_n_workdays_ahead_to_liaisons(people, unit_a, s
     summary = send(DAY)
     assert summary.sent == 1
     reminder = Reminder.objects.get()
-    assert (reminder.task, reminder.kind, reminder.due_date) == (task, BEFORE, D(2026, 11, 3))
+    assert (reminder.object_id, reminder.kind, reminder.due_date) == (
+        task.pk,
+        BEFORE,
+        D(2026, 11, 3),
+    )
+    assert reminder.key == f"plans.task:{task.pk}:before_due:2026-11-03"
     assert reminder.recipients == [people["liaison"].pk]
     assert reminder.emailed == 1
     assert inbox(people["liaison"]) == ["任务即将到期：公开2026年财政预算执行情况"]
@@ -136,9 +163,9 @@ def test_before_due_fires_exactly_n_workdays_ahead_to_liaisons(people, unit_a, s
 def test_before_due_catches_up_a_missed_day_but_only_once(people, unit_a, send):
     soon = make_task(unit_a, D(2026, 10, 30))  # one working day ahead: the job missed its day
     already = make_task(unit_a, D(2026, 11, 2))
-    Reminder.objects.create(task=already, kind=BEFORE, due_date=D(2026, 11, 2))
+    record(already, "before_due", D(2026, 11, 2))
     send(DAY)
-    assert set(sent(BEFORE).values_list("task_id", flat=True)) == {soon.pk, already.pk}
+    assert set(sent(BEFORE).values_list("object_id", flat=True)) == {soon.pk, already.pk}
     assert sent(BEFORE).count() == 2
     assert inbox(people["liaison"]) == [f"任务即将到期：{soon.item.title}"]
 
@@ -147,7 +174,7 @@ def test_due_on_the_day_goes_to_liaisons(people, unit_a, send, mailoutbox):
     task = make_task(unit_a, DAY)
     send(DAY)
     reminder = Reminder.objects.get()
-    assert (reminder.task, reminder.kind, reminder.due_date) == (task, DUE, DAY)
+    assert (reminder.object_id, reminder.kind, reminder.due_date) == (task.pk, DUE, DAY)
     assert reminder.recipients == [people["liaison"].pk]
     assert [m.to for m in mailoutbox] == [["liaison_a@example.gov.cn"]]
     assert mailoutbox[0].subject.startswith("【政务公开】任务今日到期：")
@@ -158,7 +185,7 @@ def test_overdue_goes_to_liaisons_and_reviewers_once_per_due_date(people, unit_a
     task = make_task(unit_a, D(2026, 10, 28), status=TaskStatus.IN_PROGRESS)
     send(DAY)
     reminder = Reminder.objects.get()
-    assert (reminder.task, reminder.kind) == (task, OVERDUE)
+    assert (reminder.object_id, reminder.kind) == (task.pk, OVERDUE)
     assert sorted(reminder.recipients) == sorted([people["liaison"].pk, people["reviewer"].pk])
     assert sorted(m.to[0] for m in mailoutbox) == [
         "liaison_a@example.gov.cn",
@@ -178,9 +205,9 @@ def test_escalation_to_coordinators_after_m_workdays(people, unit_a, send, mailo
     late4 = make_task(unit_a, D(2026, 10, 23))  # 4
     send(DAY)
     escalation = sent(ESCALATION).get()
-    assert escalation.task == late5
+    assert escalation.object_id == late5.pk
     assert escalation.recipients == [people["coordinator"].pk]
-    assert set(sent(OVERDUE).values_list("task_id", flat=True)) == {late5.pk, late4.pk}
+    assert set(sent(OVERDUE).values_list("object_id", flat=True)) == {late5.pk, late4.pk}
     assert inbox(people["coordinator"]) == [f"逾期督办：{late5.item.title}"]
     coord_mail = mail_to(mailoutbox, "coord@example.gov.cn")
     assert len(coord_mail) == 1
@@ -191,7 +218,7 @@ def test_escalation_to_coordinators_after_m_workdays(people, unit_a, send, mailo
 
     # the next day the 4-day one reaches 5 and is escalated; the first is not escalated again
     send(D(2026, 10, 30))
-    assert set(sent(ESCALATION).values_list("task_id", flat=True)) == {late5.pk, late4.pk}
+    assert set(sent(ESCALATION).values_list("object_id", flat=True)) == {late5.pk, late4.pk}
     assert sent(ESCALATION).count() == 2
 
 
@@ -233,12 +260,12 @@ def test_running_twice_sends_nothing_new(people, unit_a, unit_b, send, mailoutbo
 
 def test_lost_race_with_another_worker_is_skipped(people, unit_a, send, mailoutbox, monkeypatch):
     task = make_task(unit_a, DAY)
-    stale = reminders.reminders_due(DAY)  # selected before the other worker committed
-    Reminder.objects.create(task=task, kind=DUE, due_date=DAY, recipients=[people["liaison"].pk])
-    monkeypatch.setattr(reminders, "_select", lambda day, skipped: stale)
+    stale = reminders.source.due(DAY)  # selected before the other worker committed
+    record(task, "due", DAY)
+    monkeypatch.setattr(reminders.source, "due", lambda day: stale)
 
     summary = send(DAY)
-    assert [o.result for o in summary.outcomes] == [reminders.RESULT.DUPLICATE]
+    assert [o.result for o in summary.outcomes] == [RESULT.DUPLICATE]
     assert summary.sent == 0
     assert Reminder.objects.count() == 1
     assert not Notification.objects.exists()
@@ -248,7 +275,7 @@ def test_lost_race_with_another_worker_is_skipped(people, unit_a, send, mailoutb
 def test_emails_wait_for_the_commit(people, unit_a, django_capture_on_commit_callbacks, mailoutbox):
     make_task(unit_a, DAY)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        reminders.reminders_send(day=DAY)
+        run_reminders(day=DAY, sources=["plans"])
     assert mailoutbox == []  # not before commit
     assert Notification.objects.count() == 1
     for callback in callbacks:
@@ -262,13 +289,13 @@ def test_failed_email_is_logged_and_recorded(people, unit_a, send, monkeypatch, 
     def broken(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(reminders, "send_mass_mail", broken)
-    with caplog.at_level(logging.ERROR, logger="gongkai.plans.reminders"):
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
+    with caplog.at_level(logging.ERROR, logger="gongkai.core.notifications"):
         send(DAY)
     reminder = Reminder.objects.get()
     assert reminder.emailed == 0
-    assert Notification.objects.count() == 1  # the in-app notice still went out
-    assert "email delivery failed" in caplog.text
+    assert Notification.objects.get().email_status == "failed"  # the in-app notice still went out
+    assert "email failed" in caplog.text
     assert "@" not in caplog.text
 
 
@@ -332,7 +359,7 @@ def test_inactive_users_get_nothing(unit_a, liaison_a, reviewer_a, send):
 def test_no_recipients_is_not_recorded_and_goes_out_once_someone_is_assigned(unit_a, send):
     make_task(unit_a, DAY)  # 甲局 has nobody yet
     summary = send(DAY)
-    assert [o.result for o in summary.outcomes] == [reminders.RESULT.NO_RECIPIENTS]
+    assert [o.result for o in summary.outcomes] == [RESULT.NO_RECIPIENTS]
     assert not Reminder.objects.exists()
     liaison = UserFactory()
     Membership.objects.create(user=liaison, role=Role.LIAISON, unit=unit_a)
@@ -359,18 +386,21 @@ def test_ledger_tasks_of_every_kind_are_reminded_by_due_date(people, unit_a, coo
     assert event_task.due_date == DAY
 
     send(DAY)
-    by_kind = {k: set(sent(k).values_list("task__item", "task__due_date")) for k in Reminder.Kind}
+    by_kind = {k: task_items(k) for k in ALL_KINDS}
     # October's monthly task is due on Friday 10-30 (31st is a Saturday)
     assert by_kind[BEFORE] == {(monthly.pk, D(2026, 10, 30))}
     assert by_kind[DUE] == {(event.pk, DAY)}
     # January to September are overdue, and all by at least five working days
     assert len(by_kind[OVERDUE]) == 9 and {i for i, _ in by_kind[OVERDUE]} == {monthly.pk}
     assert by_kind[ESCALATION] == by_kind[OVERDUE]
-    assert not sent().filter(task__item=continuous).exists()
+    continuous_tasks = Task.objects.filter(item=continuous).values("pk")
+    assert not sent().filter(object_id__in=continuous_tasks).exists()
 
     # the continuous task (due 2026-12-31) is reminded three working days before the year's end
     send(D(2026, 12, 28))
-    assert sent(BEFORE).filter(task__item=continuous, due_date=D(2026, 12, 31)).count() == 1
+    assert (
+        sent(BEFORE).filter(object_id__in=continuous_tasks, due_date=D(2026, 12, 31)).count() == 1
+    )
 
 
 def test_before_due_skipped_when_the_nth_workday_is_in_an_uncovered_year(
@@ -383,7 +413,7 @@ def test_before_due_skipped_when_the_nth_workday_is_in_an_uncovered_year(
         summary = send(D(2026, 12, 29))
     assert not sent(BEFORE).exists()
     assert sent(DUE).count() == 1
-    assert BEFORE in summary.skipped_kinds
+    assert "临期提醒" in summary.skipped_kinds["plans"]
     assert "before_due skipped" in caplog.text
 
 
@@ -393,26 +423,26 @@ def test_before_due_skipped_when_the_nth_workday_is_in_an_uncovered_year(
 def test_job_does_nothing_on_a_holiday(people, unit_a, monkeypatch, mailoutbox):
     make_task(unit_a, D(2026, 10, 3))  # due on the holiday itself, and some overdue ones
     make_task(unit_a, D(2026, 9, 1))
-    assert tasks.run_reminders(D(2026, 10, 3)) is None
-    monkeypatch.setattr(tasks, "_today", lambda: D(2026, 10, 3))
-    tasks.send_daily_reminders.call_local()
+    assert run_daily(D(2026, 10, 3)) is None
+    monkeypatch.setattr(schedule, "today", lambda: D(2026, 10, 3))
+    core_tasks.send_reminders.call_local()
     assert not Reminder.objects.exists() and not Notification.objects.exists() and mailoutbox == []
 
 
 def test_job_runs_on_a_worked_weekend_day(people, unit_a, monkeypatch):
     task = make_task(unit_a, D(2026, 10, 10))  # Saturday, worked in exchange for National Day
-    monkeypatch.setattr(tasks, "_today", lambda: D(2026, 10, 10))
-    tasks.send_daily_reminders.call_local()
-    assert list(sent().values_list("task", "kind")) == [(task.pk, DUE)]
+    monkeypatch.setattr(schedule, "today", lambda: D(2026, 10, 10))
+    core_tasks.send_reminders.call_local()
+    assert list(sent().values_list("object_id", "kind")) == [(task.pk, DUE)]
 
 
 def test_job_runs_through_huey(
     people, unit_a, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
 ):
     make_task(unit_a, DAY)
-    monkeypatch.setattr(tasks, "_today", lambda: DAY)
+    monkeypatch.setattr(schedule, "today", lambda: DAY)
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.send_daily_reminders()  # huey runs it at once in the test settings
+        core_tasks.send_reminders()  # huey runs it at once in the test settings
     assert sent(DUE).count() == 1
     assert len(mailoutbox) == 1
 
@@ -420,20 +450,23 @@ def test_job_runs_through_huey(
 def test_job_uses_weekdays_to_decide_in_an_uncovered_year(people, unit_a, caplog, send):
     assert not workdays.is_covered(2031)
     make_task(unit_a, D(2031, 1, 6))
-    with caplog.at_level(logging.WARNING, logger="gongkai.plans.tasks"):
-        assert tasks.run_reminders(D(2031, 1, 4)) is None  # Saturday
+    with caplog.at_level(logging.WARNING, logger="gongkai.core.schedule"):
+        assert run_daily(D(2031, 1, 4)) is None  # Saturday
         assert "Monday to Friday" in caplog.text
-        summary = tasks.run_reminders(D(2031, 1, 6))  # Monday
+        summary = run_daily(D(2031, 1, 6))  # Monday
     assert summary is not None and summary.sent == 1
     assert sent(DUE).count() == 1
-    assert BEFORE in summary.skipped_kinds  # the reminders themselves never guess
+    assert "临期提醒" in summary.skipped_kinds["plans"]  # the reminders themselves never guess
 
 
 def test_job_is_scheduled_at_0830_beijing_time():
     # huey's scheduler passes naive UTC (its default); 00:30 UTC is 08:30 in Beijing
-    assert tasks.at_0830_local(dt.datetime(2026, 10, 29, 0, 30))
-    assert not tasks.at_0830_local(dt.datetime(2026, 10, 29, 8, 30))
-    assert not tasks.at_0830_local(dt.datetime(2026, 10, 29, 0, 31))
+    assert schedule.at_0830_local(dt.datetime(2026, 10, 29, 0, 30))
+    assert not schedule.at_0830_local(dt.datetime(2026, 10, 29, 8, 30))
+    assert not schedule.at_0830_local(dt.datetime(2026, 10, 29, 0, 31))
+    validate = core_tasks.send_reminders.task_class().validate_datetime
+    assert validate(dt.datetime(2026, 10, 29, 0, 30))
+    assert not validate(dt.datetime(2026, 10, 29, 8, 30))
 
 
 # -- the command ------------------------------------------------------------------------------------
@@ -480,9 +513,10 @@ def test_command_warns_on_a_day_off_and_rejects_bad_dates(unit_a):
 
 def test_logs_carry_no_personal_data(people, unit_a, send, caplog):
     make_task(unit_a, D(2026, 10, 22))
-    with caplog.at_level(logging.INFO, logger="gongkai.plans"):
+    with caplog.at_level(logging.INFO, logger="gongkai"):
         send(DAY)
-    assert "reminder overdue sent" in caplog.text and "reminder escalation sent" in caplog.text
+    assert "reminder plans.task_overdue sent" in caplog.text
+    assert "reminder plans.task_escalation sent" in caplog.text
     for user in people.values():
         assert user.email not in caplog.text
         assert user.username not in caplog.text
