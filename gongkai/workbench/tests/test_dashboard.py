@@ -14,11 +14,10 @@ from django.utils import timezone
 from gongkai.plans import selectors, services
 from gongkai.plans.models import Task
 from gongkai.plans.tests.factories import PlanFactory, item_with
-from gongkai.plans.views.dashboard import workdays_overdue
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = reverse("plans:dashboard")
+DASHBOARD = reverse("workbench:dashboard")
 
 
 @pytest.fixture
@@ -141,8 +140,8 @@ def test_overdue_list_counts_working_days(login, coordinator, plan, monkeypatch)
     assert "5 个工作日" in body and "2026年6月30日" in body and "公开抽查结果" in body
     # Across the National Day holiday (10月1日至7日): 10月8日 is the first working day after it,
     # and Saturday 10月10日 is a make-up working day (调休).
-    assert workdays_overdue(dt.date(2026, 9, 30), dt.date(2026, 10, 8)) == (1, False)
-    assert workdays_overdue(dt.date(2026, 9, 30), dt.date(2026, 10, 11)) == (3, False)
+    assert selectors.workdays_overdue(dt.date(2026, 9, 30), dt.date(2026, 10, 8)) == (1, False)
+    assert selectors.workdays_overdue(dt.date(2026, 9, 30), dt.date(2026, 10, 11)) == (3, False)
 
 
 def test_charts_markup_and_static_assets(login, coordinator, plan):
@@ -236,3 +235,9 @@ def test_charts_render_in_a_browser_under_csp(live_server, leader, coordinator, 
             assert page.locator("#chart-month").get_attribute("role") == "img"
         finally:
             browser.close()
+
+
+def test_old_address_redirects(login, coordinator, plan):
+    response = login(coordinator).get("/workbench/plans/tasks/dashboard/", {"plan": plan.pk})
+    assert response.status_code == 302
+    assert response["Location"] == f"{DASHBOARD}?plan={plan.pk}"
