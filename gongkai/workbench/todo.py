@@ -307,7 +307,8 @@ def leader_section(user, day: dt.date) -> Section:
             "plans": plans,
             "chart": {
                 "plans": [p["title"] for p in plans],
-                "rate": [p["rate"] for p in plans],
+                "completed": [p["completed"] for p in plans],
+                "open": [p["total"] - p["completed"] - p["overdue"] for p in plans],
                 "overdue": [p["overdue"] for p in plans],
             },
             "tasks_overdue": sum(p["overdue"] for p in plans),

@@ -180,63 +180,6 @@ def test_no_plan_yet(login, coordinator):
     assert response.status_code == 200 and "尚未导入工作方案" in response.content.decode()
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_charts_render_in_a_browser_under_csp(live_server, leader, coordinator, unit_a, unit_b):
-    """dashboard.js draws both charts from the json_script data, with the CSP in force."""
-    import os
-
-    from django.test import Client
-
-    from tests.browser.conftest import CHROMIUM_FLAGS, chromium_path
-
-    path = chromium_path()
-    if not path:
-        pytest.skip("未找到 Chromium")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    plan = PlanFactory(title="2026年方案", year=2026)
-    item_with(
-        plan=plan,
-        title="公开预决算",
-        units=[unit_a, unit_b],
-        rules=[{"kind": "monthly", "day": 25}],
-    )
-    services.ledger_generate(actor=coordinator, plan=plan)
-    client = Client()
-    client.force_login(leader)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        try:
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-            context.add_cookies(
-                [
-                    {
-                        "name": "sessionid",
-                        "value": client.cookies["sessionid"].value,
-                        "url": live_server.url,
-                    }
-                ]
-            )
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on(
-                "response",
-                lambda r: (
-                    r.status >= 400 and not r.url.endswith("/favicon.ico") and errors.append(r.url)
-                ),
-            )
-            page.goto(live_server.url + DASHBOARD)
-            page.wait_for_selector("#chart-month canvas")
-            page.wait_for_selector("#chart-unit canvas")
-            assert errors == []
-            assert page.locator("#chart-month").get_attribute("role") == "img"
-        finally:
-            browser.close()
-
-
 def test_old_address_redirects(login, coordinator, plan):
     response = login(coordinator).get("/workbench/plans/tasks/dashboard/", {"plan": plan.pk})
     assert response.status_code == 302

@@ -263,7 +263,7 @@ def test_leader_sees_figures_of_the_year(login, coordinator, leader, liaison_a, 
     body = response.content.decode()
     assert 'id="chart-plans"' in body and 'id="chart-plans-data"' in body
     assert "/static/vendor/echarts/echarts.min.js" in body and "/static/gongkai/js/home.js" in body
-    assert "本年方案完成率50.0%、逾期1项" in body
+    assert "本年方案共2项、已完成1项（50.0%）、已逾期1项" in body
     assert reverse("workbench:dashboard") + f"?plan={plan.pk}" in body
     assert "<script>" not in body and 'style="' not in body  # CSP
 

@@ -1,4 +1,5 @@
-/* Workbench home, leaders' section: the completion rate of each plan of the year, drawn with
+/* Workbench home, leaders' section: each plan of the year's tasks (completed, not yet due,
+   overdue) as one stacked bar, drawn with
    Apache ECharts (served from /static/vendor/echarts/) from the json_script data on the page.
    The table below the chart carries the same figures; the container has role="img" and a text
    summary in aria-label. */
@@ -17,24 +18,19 @@
     }
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
-      color: ["#1a7f37", "#b3121c"],
+      color: ["#1a7f37", "#0b5cad", "#b3121c"],
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { data: ["完成率", "逾期任务"], top: 0 },
+      legend: { data: ["已完成", "未到期", "已逾期"], top: 0 },
       grid: { left: 10, right: 20, top: 30, bottom: 10, containLabel: true },
-      xAxis: [
-        { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
-        { type: "value", minInterval: 1, show: false }
-      ],
+      xAxis: { type: "value", minInterval: 1 },
       yAxis: {
         type: "category", data: d.plans, inverse: true,
-        axisLabel: { width: 140, overflow: "truncate" }
+        axisLabel: { width: Math.min(160, Math.round(el.clientWidth * 0.3)), overflow: "truncate" }
       },
       series: [
-        {
-          name: "完成率", type: "bar", data: d.rate, barMaxWidth: 22,
-          label: { show: true, position: "right", formatter: "{c}%" }
-        },
-        { name: "逾期任务", type: "bar", xAxisIndex: 1, data: d.overdue, barMaxWidth: 22 }
+        { name: "已完成", type: "bar", stack: "tasks", data: d.completed, barMaxWidth: 28 },
+        { name: "未到期", type: "bar", stack: "tasks", data: d.open, barMaxWidth: 28 },
+        { name: "已逾期", type: "bar", stack: "tasks", data: d.overdue, barMaxWidth: 28 }
       ]
     });
     var pending = null;
