@@ -285,3 +285,42 @@ def test_home_fits_a_phone(browser, live_server, ledger):
     assert page.errors == [] and axe_violations(page) == []
     shot(page, "phone")
     page.context.close()
+
+
+def test_admin_sees_account_created_without_role(browser, live_server):
+    """The administrator signs in with a code, creates an account, and the home page lists it
+    until a role is given; one click reaches the account."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    base = live_server.url
+    admin = user_with_role(Role.ADMIN, username="home_admin")
+    device = TOTPDevice.objects.create(user=admin, name="动态口令", confirmed=True)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("用户名").fill("home_admin")
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("textbox", name="动态口令").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="验证").click()
+    page.wait_for_url("**/workbench/**")
+
+    page.goto(base + "/workbench/users/new/")
+    page.get_by_label("登录名").fill("new_staff")
+    page.get_by_label("姓名").fill("新同事")
+    page.get_by_label("初始密码").fill("Aa-1234567890-zZ")
+    page.get_by_role("button", name=re.compile("保存|创建")).click()
+    page.wait_for_url(re.compile(r".*/workbench/users/\d+/$"))
+
+    page.goto(base + "/workbench/")
+    assert count(page, "尚未分配角色的账号") == 1
+    assert axe_violations(page) == []
+    shot(page, "admin")
+    card(page, "尚未分配角色的账号").get_by_role("link", name="新同事").click()
+    from gongkai.orgs.models import User
+
+    page.wait_for_url(f"**/workbench/users/{User.objects.get(username='new_staff').pk}/")
+    assert page.get_by_role("button", name="分配角色").is_visible()
+    context.close()
