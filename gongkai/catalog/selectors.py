@@ -292,7 +292,8 @@ def items_awaiting_approval(*, user, unit_ids=None) -> QuerySet[Item]:
 def column_figures(*, user, year: int, now: dt.datetime | None = None) -> dict:
     """For the leaders' overview: active columns, items first published in `year`, and the
     active columns with no live item (空白栏目) or not updated within their period (栏目不更新,
-    `Column.stale_after_days`). Two queries."""
+    `Column.stale_after_days`); a column with active sub-columns is never empty. Three
+    queries."""
     now = now or timezone.now()
     visible = Q(items__unit__in=units_for(user, Action.VIEW))
     live = visible & Q(items__public_state=PublicState.LIVE)
@@ -304,7 +305,13 @@ def column_figures(*, user, year: int, now: dt.datetime | None = None) -> dict:
         )
         .order_by("sort_order", "pk")
     )
-    empty = [c for c in columns if not c.live_count]
+    # A column with active sub-columns is a heading: its items live in the sub-columns.
+    parents = set(
+        Column.objects.filter(is_active=True, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+    )
+    empty = [c for c in columns if not c.live_count and c.pk not in parents]
     stale = [
         c
         for c in columns

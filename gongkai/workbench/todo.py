@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.catalog import selectors as catalog_selectors
@@ -59,6 +60,11 @@ class Section:
     @property
     def total(self) -> int:
         return sum(g.count for g in self.groups)
+
+    @property
+    def shown_groups(self) -> list[Group]:
+        """Groups with something waiting first, each part in its fixed order."""
+        return sorted(self.groups, key=lambda g: g.count == 0)
 
     @property
     def is_empty(self) -> bool:
@@ -118,6 +124,14 @@ def _task_row(day: dt.date):
         text, state, state_label = _due_text(
             task.due_date, day, label=_("完成时限 "), soon=plan_selectors.due_soon_workdays()
         )
+        if task.status not in plan_selectors.OPEN_STATUSES:
+            # Reported: the unit's deadline no longer runs; say when it was reported.
+            state = ""
+            state_label = (
+                _("报送于 %(day)s") % {"day": format_date(timezone.localdate(task.submitted_at))}
+                if task.submitted_at
+                else ""
+            )
         return Row(
             task.item.title,
             reverse("plans:task_detail", args=[task.pk]),

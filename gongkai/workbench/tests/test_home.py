@@ -210,6 +210,8 @@ def test_coordinator_sees_acceptance_assignment_approval_and_overdue_by_unit(
     section = _section(response, "coordinator")
     group = _group(section, "tasks_acceptance")
     assert group.rows[0].url == reverse("plans:task_detail", args=[submitted.pk])
+    # Reported: no overdue badge, the day it was reported instead.
+    assert group.rows[0].state == "" and group.rows[0].state_label.startswith("报送于 ")
     assert group.url.endswith("?status=submitted")
     group = _group(section, "applications_unassigned")
     assert [r.url for r in group.rows] == [reverse("foi:application_detail", args=[unassigned.pk])]
@@ -249,6 +251,8 @@ def test_leader_sees_figures_of_the_year(login, coordinator, leader, liaison_a, 
     application()
     published_item(unit=unit_a, column=ColumnFactory(name="通知公告"))
     ColumnFactory(name="空着的栏目")
+    heading = ColumnFactory(name="有下级的栏目")
+    ColumnFactory(name="下级栏目", parent=heading)
 
     response = login(leader).get(HOME)
     assert [s.key for s in response.context["sections"]] == ["leader"]
@@ -259,7 +263,7 @@ def test_leader_sees_figures_of_the_year(login, coordinator, leader, liaison_a, 
     assert x["tasks_overdue"] == 1
     assert x["applications"]["received"] == 2 and x["applications"]["overdue"] == 1
     assert x["columns"]["published"] == 1
-    assert [c.name for c in x["columns"]["empty"]] == ["空着的栏目"]
+    assert [c.name for c in x["columns"]["empty"]] == ["空着的栏目", "下级栏目"]
     body = response.content.decode()
     assert 'id="chart-plans"' in body and 'id="chart-plans-data"' in body
     assert "/static/vendor/echarts/echarts.min.js" in body and "/static/gongkai/js/home.js" in body
@@ -378,3 +382,12 @@ def test_home_queries_do_not_grow(
         "leader",
         "admin",
     ]
+
+
+def test_groups_with_work_come_first(login, coordinator, liaison_a, unit_a):
+    application(unit=unit_a)
+    response = login(liaison_a).get(HOME)
+    section = _section(response, "liaison")
+    assert section.shown_groups[0].key == "applications"
+    body = response.content.decode()
+    assert body.index("待办理的依申请公开") < body.index("已逾期的任务")

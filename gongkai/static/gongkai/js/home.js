@@ -1,4 +1,4 @@
-/* Workbench home, leaders' section: each plan of the year's tasks (completed, not yet due,
+/* Workbench home, leaders' section: each plan of the year's tasks (completed, open but not overdue,
    overdue) as one stacked bar, drawn with
    Apache ECharts (served from /static/vendor/echarts/) from the json_script data on the page.
    The table below the chart carries the same figures; the container has role="img" and a text
@@ -20,7 +20,7 @@
     chart.setOption({
       color: ["#1a7f37", "#0b5cad", "#b3121c"],
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { data: ["已完成", "未到期", "已逾期"], top: 0 },
+      legend: { data: ["已完成", "未完成（未逾期）", "已逾期"], top: 0 },
       grid: { left: 10, right: 20, top: 30, bottom: 10, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: {
@@ -29,7 +29,7 @@
       },
       series: [
         { name: "已完成", type: "bar", stack: "tasks", data: d.completed, barMaxWidth: 28 },
-        { name: "未到期", type: "bar", stack: "tasks", data: d.open, barMaxWidth: 28 },
+        { name: "未完成（未逾期）", type: "bar", stack: "tasks", data: d.open, barMaxWidth: 28 },
         { name: "已逾期", type: "bar", stack: "tasks", data: d.overdue, barMaxWidth: 28 }
       ]
     });
