@@ -391,3 +391,20 @@ def test_groups_with_work_come_first(login, coordinator, liaison_a, unit_a):
     assert section.shown_groups[0].key == "applications"
     body = response.content.decode()
     assert body.index("待办理的依申请公开") < body.index("已逾期的任务")
+
+
+def test_drafted_reply_moves_from_liaison_to_reviewer(
+    login, liaison_a, reviewer_a, unit_a, settings, tmp_path
+):
+    from gongkai.foi.services import replies
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    app = application(received=_today() - dt.timedelta(days=3), unit=unit_a)
+    client = login(liaison_a)
+    assert _group(_section(client.get(HOME), "liaison"), "applications").count == 1
+    replies.reply_draft(actor=liaison_a, app=app, result="disclose")
+    assert _group(_section(client.get(HOME), "liaison"), "applications").count == 0
+    reviewer = login(reviewer_a)
+    group = _group(_section(reviewer.get(HOME), "reviewer"), "replies_review")
+    assert [r.url for r in group.rows] == [reverse("foi:replies:panel", kwargs={"app_id": app.pk})]
+    assert reviewer.get(group.rows[0].url).status_code == 200
