@@ -21,6 +21,7 @@ from gongkai.catalog import selectors as catalog_selectors
 from gongkai.core.calendar_banner import expected_years
 from gongkai.core.workdays import CalendarNotCovered, format_date, get_calendar, is_covered
 from gongkai.foi import selectors as foi_selectors
+from gongkai.orgs import selectors as org_selectors
 from gongkai.orgs.models import Role
 from gongkai.orgs.permissions import Action, has_perm, roles_of
 from gongkai.plans import selectors as plan_selectors
@@ -100,11 +101,11 @@ def _workdays(start: dt.date, end: dt.date) -> tuple[int, bool]:
 
 
 def _due_text(due: dt.date | None, day: dt.date, *, label: str, soon: int) -> tuple[str, str, str]:
-    """(meta text, state, state label) for a deadline seen on `day`; due within `soon` working
-    days is 即将到期."""
+    """(meta text, state, state label) for a deadline seen on `day`; `label` is a format with
+    %(day)s; due within `soon` working days is 即将到期."""
     if due is None:
         return _("尚未起算期限"), "", ""
-    text = f"{label}{format_date(due)}"
+    text = label % {"day": format_date(due)}
     if due < day:
         n, estimated = _workdays(due, day)
         state_label = _("逾期 %(n)s 个工作日") % {"n": n}
@@ -122,7 +123,7 @@ def _due_text(due: dt.date | None, day: dt.date, *, label: str, soon: int) -> tu
 def _task_row(day: dt.date):
     def row(task) -> Row:
         text, state, state_label = _due_text(
-            task.due_date, day, label=_("完成时限 "), soon=plan_selectors.due_soon_workdays()
+            task.due_date, day, label=_("完成时限 %(day)s"), soon=plan_selectors.due_soon_workdays()
         )
         if task.status not in plan_selectors.OPEN_STATUSES:
             # Reported: the unit's deadline no longer runs; say when it was reported.
@@ -151,28 +152,31 @@ def _item_row(item) -> Row:
     return Row(item.title, reverse("catalog:item_detail", args=[item.pk]), meta)
 
 
-def _application_row(day: dt.date, url_name: str = "foi:application_detail", *, kw="app_id"):
+def _application_url(app) -> str:
+    return reverse("foi:application_detail", args=[app.pk])
+
+
+def _reply_url(app) -> str:
+    return reverse("foi:replies:panel", kwargs={"app_id": app.pk})
+
+
+def _application_row(day: dt.date, url_for=_application_url):
     def row(app) -> Row:
         text, state, state_label = _due_text(
-            app.due_date, day, label=_("答复期限 "), soon=foi_selectors.DUE_SOON_WORKDAYS
+            app.due_date, day, label=_("答复期限 %(day)s"), soon=foi_selectors.DUE_SOON_WORKDAYS
         )
         meta = [app.get_status_display(), text]
         if app.unit_id:
             meta.insert(0, str(app.unit))
-        if url_name == "foi:application_detail":
-            url = reverse(url_name, args=[app.pk])
-        else:
-            url = reverse(url_name, kwargs={kw: app.pk})
         # The tracking code, never the applicant's name: the home page is seen over shoulders.
-        return Row(_("申请 %(code)s") % {"code": app.tracking_code}, url, meta, state, state_label)
+        title = _("申请 %(code)s") % {"code": app.tracking_code}
+        return Row(title, url_for(app), meta, state, state_label)
 
     return row
 
 
 def _unit_names(unit_ids: set[int], user) -> str:
-    from gongkai.orgs.selectors import unit_list
-
-    units = [u for u in unit_list(user=user) if u.pk in unit_ids]
+    units = [u for u in org_selectors.unit_list(user=user) if u.pk in unit_ids]
     return "、".join(str(u) for u in units)
 
 
@@ -243,7 +247,7 @@ def reviewer_section(user, unit_ids: set[int], day: dt.date) -> Section:
             _("待审核的答复"),
             _url("foi:queue"),
             foi_selectors.replies_awaiting_approval(user=user, unit_ids=unit_ids),
-            _application_row(day, "foi:replies:panel"),
+            _application_row(day, _reply_url),
         ),
     ]
     signoff = plan_selectors.tasks_awaiting_signoff(user=user, unit_ids=unit_ids)
@@ -338,8 +342,6 @@ def leader_section(user, day: dt.date) -> Section:
 
 
 def admin_section(user, day: dt.date) -> Section:
-    from gongkai.orgs.selectors import user_list
-
     groups = []
     if has_perm(user, Action.MANAGE_CALENDAR):
         missing = [y for y in expected_years(day) if not is_covered(y)]
@@ -360,7 +362,7 @@ def admin_section(user, day: dt.date) -> Section:
             )
         )
     if has_perm(user, Action.MANAGE_USERS):
-        no_role = user_list(user=user).filter(
+        no_role = org_selectors.user_list(user=user).filter(
             is_active=True, is_superuser=False, memberships__isnull=True
         )
         groups.append(
