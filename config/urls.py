@@ -1,10 +1,16 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from gongkai.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("accounts/", include("gongkai.orgs.urls_accounts")),
+    # The overview dashboard moved from the ledger to the workbench; old bookmarks follow it.
+    path(
+        "workbench/plans/tasks/dashboard/",
+        RedirectView.as_view(pattern_name="workbench:dashboard", query_string=True),
+    ),
     path("workbench/plans/", include("gongkai.plans.urls")),
     path("workbench/foi/", include("gongkai.foi.urls.staff")),
     path("captcha/", include("captcha.urls")),

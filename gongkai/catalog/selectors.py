@@ -9,14 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from gongkai.core.errors import NotFound
 from gongkai.orgs.permissions import Action, units_for
 from gongkai.plans.models import OPEN_STATUSES, Plan, PlanItem, RuleKind, Task
 
-from .models import LIVE_Q, PUBLIC_STATES, Column, ColumnBinding, Item, Validity
+from .models import (
+    LIVE_Q,
+    PUBLIC_STATES,
+    Column,
+    ColumnBinding,
+    Item,
+    ItemStatus,
+    PublicState,
+    ReviewEntry,
+    Validity,
+)
 
 #: Validity values under which a policy is still in force (blank: never marked).
 IN_FORCE_VALUES = ("", Validity.IN_FORCE)
@@ -226,3 +236,93 @@ def active_columns() -> QuerySet[Column]:
     return (
         Column.objects.filter(is_active=True).select_related("parent").order_by("sort_order", "pk")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# What waits for a user (read by the workbench home page).
+
+#: History entries that move an item through the workflow (edits and checks do not).
+_WORKFLOW_KINDS = (
+    ReviewEntry.Kind.CREATE,
+    ReviewEntry.Kind.SUBMIT,
+    ReviewEntry.Kind.RETURN,
+    ReviewEntry.Kind.APPROVE,
+    ReviewEntry.Kind.PUBLISH,
+    ReviewEntry.Kind.WITHDRAW,
+    ReviewEntry.Kind.REMOVE,
+    ReviewEntry.Kind.REVISE,
+)
+
+
+def _units_q(user, action: Action, unit_ids) -> Q:
+    q = Q(unit__in=units_for(user, action))
+    if unit_ids is not None:
+        q &= Q(unit_id__in=list(unit_ids))
+    return q
+
+
+def items_returned(*, user, unit_ids=None) -> QuerySet[Item]:
+    """Drafts whose last workflow step was a return by the reviewer (退回修改), for the units
+    the user edits; newest return first. `return_reason` carries the reviewer's text."""
+    last = ReviewEntry.objects.filter(item=OuterRef("pk"), kind__in=_WORKFLOW_KINDS).order_by(
+        "-created_at", "-pk"
+    )
+    return (
+        Item.objects.filter(_units_q(user, Action.EDIT, unit_ids), status=ItemStatus.DRAFT)
+        .annotate(
+            last_step=Subquery(last.values("kind")[:1]),
+            returned_at=Subquery(last.values("created_at")[:1]),
+            return_reason=Subquery(last.values("text")[:1]),
+        )
+        .filter(last_step=ReviewEntry.Kind.RETURN)
+        .select_related("unit", "column")
+        .order_by("-returned_at", "-pk")
+    )
+
+
+def items_awaiting_approval(*, user, unit_ids=None) -> QuerySet[Item]:
+    """Items submitted for review (待审核) in the units the user approves, oldest first."""
+    return (
+        Item.objects.filter(_units_q(user, Action.APPROVE, unit_ids), status=ItemStatus.SUBMITTED)
+        .select_related("unit", "column")
+        .order_by("updated_at", "pk")
+    )
+
+
+def column_figures(*, user, year: int, now: dt.datetime | None = None) -> dict:
+    """For the leaders' overview: active columns, items first published in `year`, and the
+    active columns with no live item (空白栏目) or not updated within their period (栏目不更新,
+    `Column.stale_after_days`); a column with active sub-columns is never empty. Three
+    queries."""
+    now = now or timezone.now()
+    visible = Q(items__unit__in=units_for(user, Action.VIEW))
+    live = visible & Q(items__public_state=PublicState.LIVE)
+    columns = list(
+        Column.objects.filter(is_active=True)
+        .annotate(
+            live_count=Count("items", filter=live, distinct=True),
+            last_published=Max("items__published_at", filter=live),
+        )
+        .order_by("sort_order", "pk")
+    )
+    # A column with active sub-columns is a heading: its items live in the sub-columns.
+    parents = set(
+        Column.objects.filter(is_active=True, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+    )
+    empty = [c for c in columns if not c.live_count and c.pk not in parents]
+    stale = [
+        c
+        for c in columns
+        if c.live_count
+        and c.stale_after_days
+        and now - c.last_published > dt.timedelta(days=c.stale_after_days)
+    ]
+    published = staff_items(user=user).filter(first_published_at__year=year).count()
+    return {
+        "columns": len(columns),
+        "published": published,
+        "empty": empty,
+        "stale": stale,
+    }

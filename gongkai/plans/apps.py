@@ -16,7 +16,4 @@ class PlansConfig(AppConfig):
         from gongkai.workbench.menu import MenuItem, register
 
         register(MenuItem("tasks", _("我的任务"), "plans:task_list", Action.VIEW, order=10))
-        register(
-            MenuItem("dashboard", _("台账总览"), "plans:dashboard", Action.VIEW_DASHBOARD, order=20)
-        )
         register(MenuItem("plans", _("工作方案"), "plans:plan_list", Action.VIEW, order=30))

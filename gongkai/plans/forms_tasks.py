@@ -73,14 +73,6 @@ class TaskFilterForm(forms.Form):
         }
 
 
-class PlanChoiceForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("工作方案"), queryset=None, empty_label=None)
-
-    def __init__(self, *args, plans, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
-
-
 class _VersionedForm(forms.Form):
     version = forms.IntegerField(
         widget=forms.HiddenInput,

@@ -364,3 +364,141 @@ def event_rule_units(*, user, rule: ScheduleRule) -> QuerySet:
     """The rule's item units for which `user` may record an event."""
     item_units = ItemUnit.objects.filter(item_id=rule.item_id).values("unit_id")
     return units_for(user, Action.SUBMIT).filter(pk__in=item_units, is_active=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# What waits for a user (read by the workbench home page). Each returns a queryset limited to the
+# units on which the user may act; `unit_ids` narrows it further, e.g. to the units where the user
+# holds one role.
+
+
+#: The status of a task awaiting its unit's sign-off before it reaches the coordinator, when the
+#: ledger has one (None otherwise).
+REVIEWING_STATUS = getattr(TaskStatus, "REVIEWING", None)
+
+
+def _waiting_tasks(*, user, action: Action, unit_ids=None) -> QuerySet[Task]:
+    qs = Task.objects.filter(unit__in=units_for(user, action), item__is_removed=False)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    return qs.select_related("item", "unit")
+
+
+def tasks_overdue(*, user, unit_ids=None, day: dt.date | None = None) -> QuerySet[Task]:
+    """Open tasks past their due date that the user reports on (SUBMIT), oldest first."""
+    day = day or today()
+    return (
+        _waiting_tasks(user=user, action=Action.SUBMIT, unit_ids=unit_ids)
+        .filter(status__in=OPEN_STATUSES, due_date__lt=day)
+        .order_by("due_date", "unit__sort_order", "pk")
+    )
+
+
+def tasks_due_soon(*, user, unit_ids=None, day: dt.date | None = None) -> QuerySet[Task]:
+    """Open tasks due within the reminder window (PLANS_DUE_SOON_WORKDAYS working days)."""
+    day = day or today()
+    return (
+        _waiting_tasks(user=user, action=Action.SUBMIT, unit_ids=unit_ids)
+        .filter(status__in=OPEN_STATUSES, due_date__gte=day, due_date__lte=due_soon_limit(day))
+        .order_by("due_date", "unit__sort_order", "pk")
+    )
+
+
+def tasks_returned(*, user, unit_ids=None) -> QuerySet[Task]:
+    """Tasks the coordinator returned for more work, to be reported again."""
+    return (
+        _waiting_tasks(user=user, action=Action.SUBMIT, unit_ids=unit_ids)
+        .filter(status=TaskStatus.RETURNED)
+        .order_by("due_date", "unit__sort_order", "pk")
+    )
+
+
+def tasks_awaiting_signoff(*, user, unit_ids=None) -> QuerySet[Task] | None:
+    """Tasks awaiting the unit's sign-off (单位审核), or None when the ledger has no such step."""
+    if REVIEWING_STATUS is None:
+        return None
+    return (
+        _waiting_tasks(user=user, action=Action.APPROVE, unit_ids=unit_ids)
+        .filter(status=REVIEWING_STATUS)
+        .order_by("due_date", "unit__sort_order", "pk")
+    )
+
+
+def tasks_awaiting_acceptance(*, user) -> QuerySet[Task]:
+    """Submitted tasks the coordinator has to accept or return (待验收), oldest first."""
+    return (
+        _waiting_tasks(user=user, action=Action.COORDINATE)
+        .filter(status=TaskStatus.SUBMITTED)
+        .order_by("submitted_at", "due_date", "pk")
+    )
+
+
+def overdue_by_unit(*, user, day: dt.date | None = None) -> list[dict]:
+    """[{"unit_id", "unit_name", "count"}] of open overdue tasks per unit (COORDINATE or
+    VIEW_DASHBOARD), most overdue first; one query."""
+    if not (has_perm(user, Action.COORDINATE) or has_perm(user, Action.VIEW_DASHBOARD)):
+        return []
+    day = day or today()
+    rows = (
+        task_queryset(user=user)
+        .filter(status__in=OPEN_STATUSES, due_date__lt=day)
+        .order_by()
+        .values("unit_id", "unit__name", "unit__short_name", "unit__sort_order")
+        .annotate(n=Count("pk"))
+    )
+    out = [
+        {
+            "unit_id": r["unit_id"],
+            "unit_name": r["unit__short_name"] or r["unit__name"],
+            "count": r["n"],
+            "sort": r["unit__sort_order"],
+        }
+        for r in rows
+    ]
+    out.sort(key=lambda r: (-r["count"], r["sort"], r["unit_name"]))
+    return out
+
+
+def plan_figures(*, user, year: int, day: dt.date | None = None) -> list[dict]:
+    """Per plan of `year`: tasks, completed, overdue and the completion rate (%), for the
+    leaders' overview; one query."""
+    day = day or today()
+    open_overdue = Q(status__in=OPEN_STATUSES, due_date__lt=day)
+    rows = (
+        task_queryset(user=user)
+        .filter(item__plan__year=year)
+        .order_by()
+        .values("item__plan_id", "item__plan__title", "item__plan__created_at")
+        .annotate(
+            total=Count("pk"),
+            completed=Count("pk", filter=Q(status=TaskStatus.COMPLETED)),
+            overdue=Count("pk", filter=open_overdue),
+        )
+    )
+    out = []
+    for r in sorted(rows, key=lambda r: (r["item__plan__created_at"], r["item__plan_id"])):
+        total = r["total"]
+        out.append(
+            {
+                "plan_id": r["item__plan_id"],
+                "title": r["item__plan__title"],
+                "total": total,
+                "completed": r["completed"],
+                "overdue": r["overdue"],
+                "rate": round(100 * r["completed"] / total, 1) if total else 0.0,
+            }
+        )
+    return out
+
+
+def workdays_overdue(due: dt.date, day: dt.date) -> tuple[int, bool]:
+    """Working days from the due date to `day` ((due, day]) and whether the figure is an
+    estimate (weekdays only) because the calendar does not cover those years."""
+    try:
+        return get_calendar().workdays_between(due, day), False
+    except CalendarNotCovered:
+        count, current = 0, due
+        while current < day:
+            current += dt.timedelta(days=1)
+            count += current.weekday() < 5
+        return count, True

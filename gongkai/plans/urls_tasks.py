@@ -1,15 +1,14 @@
-"""/workbench/plans/tasks/ — the ledger: task list, task pages, events, XLSX export and import,
-and the overview dashboard (namespace `plans`)."""
+"""/workbench/plans/tasks/ — the ledger: task list, task pages, events, XLSX export and import
+(namespace `plans`). The overview dashboard is the workbench's (`workbench:dashboard`)."""
 
 from django.urls import path
 
-from .views import dashboard, tasks
+from .views import tasks
 
 urlpatterns = [
     path("", tasks.task_list, name="task_list"),
     path("export/", tasks.task_export, name="task_export"),
     path("import/", tasks.task_import, name="task_import"),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("events/", tasks.event_rule_list, name="event_rules"),
     path("events/<int:rule_id>/", tasks.task_event, name="task_event"),
     path("<int:task_id>/", tasks.task_detail, name="task_detail"),

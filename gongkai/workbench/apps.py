@@ -13,6 +13,11 @@ class WorkbenchConfig(AppConfig):
         from .menu import MenuItem, register
 
         register(MenuItem("home", _("首页"), "workbench:home", order=0))
+        register(
+            MenuItem(
+                "dashboard", _("台账总览"), "workbench:dashboard", Action.VIEW_DASHBOARD, order=20
+            )
+        )
         register(MenuItem("units", _("单位"), "workbench:unit_list", Action.VIEW, order=80))
         register(
             MenuItem("users", _("用户与角色"), "workbench:user_list", Action.MANAGE_USERS, order=85)

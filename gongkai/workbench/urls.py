@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import audit, home, units, users
+from .views import audit, dashboard, home, units, users
 from .views import calendar as calendar_views
 
 app_name = "workbench"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("units/", units.unit_list, name="unit_list"),
     path("units/new/", units.unit_create, name="unit_create"),
     path("units/<int:unit_id>/", units.unit_detail, name="unit_detail"),

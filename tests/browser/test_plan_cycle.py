@@ -69,7 +69,7 @@ def test_seed_import_and_task_cycle(browser, live_server, tmp_path):
     assert PlanItem.objects.filter(plan=plan, is_task=True).count() == 27
     assert {t.unit.short_name for t in Task.objects.select_related("unit")} == set(units)
 
-    coord.goto(live_server.url + f"/workbench/plans/tasks/dashboard/?plan={plan.pk}")
+    coord.goto(live_server.url + f"/workbench/dashboard/?plan={plan.pk}")
     completed_before = stat(coord, "已完成")
     submitted_before = stat(coord, "已报送待验收")
 
@@ -117,7 +117,7 @@ def test_seed_import_and_task_cycle(browser, live_server, tmp_path):
     coord.get_by_text("已完成").first.wait_for()
     task.refresh_from_db()
     assert task.status == TaskStatus.COMPLETED
-    coord.goto(live_server.url + f"/workbench/plans/tasks/dashboard/?plan={plan.pk}")
+    coord.goto(live_server.url + f"/workbench/dashboard/?plan={plan.pk}")
     assert stat(coord, "已完成") == completed_before + 1
     assert stat(coord, "已报送待验收") == submitted_before
     coord.context.close()

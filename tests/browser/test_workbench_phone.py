@@ -16,7 +16,7 @@ PAGES = [
     "/workbench/",
     "/workbench/plans/",
     "/workbench/plans/tasks/",
-    "/workbench/plans/tasks/dashboard/",
+    "/workbench/dashboard/",
     "/workbench/units/",
     "/workbench/audit/",
     "/workbench/notifications/",

@@ -140,11 +140,11 @@ def test_policies_without_interpretation(
 
 def test_dashboard_shows_the_flag_box(policy, interpretations, coordinator, login):
     PlanFactory(year=policy.publish_date.year)
-    page = login(coordinator).get("/workbench/plans/tasks/dashboard/").content.decode()
+    page = login(coordinator).get("/workbench/dashboard/").content.decode()
     assert "1 份政策文件尚无解读" in page
     assert "高新区专项资金管理办法" in page and f"/workbench/catalog/validity/{policy.pk}/" in page
     interpret(policy, interpretations, coordinator)
-    page = login(coordinator).get("/workbench/plans/tasks/dashboard/").content.decode()
+    page = login(coordinator).get("/workbench/dashboard/").content.decode()
     assert "尚无解读" not in page
 
 

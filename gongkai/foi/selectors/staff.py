@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from gongkai.core.errors import NotFound
@@ -116,3 +116,62 @@ def application_queue(
 
 def clock_for(application: Application) -> Clock:
     return compute_due(application_events_clock(application), get_calendar())
+
+
+# ---------------------------------------------------------------------------------------------
+# What waits for a user (read by the workbench home page).
+
+
+def _by_urgency(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Earliest reply deadline first; applications without one (not yet received) last."""
+    return qs.order_by(F("due_date").asc(nulls_last=True), "arrived_at", "pk")
+
+
+def applications_waiting(*, user, unit_ids=None) -> QuerySet[Application]:
+    """Open applications assigned to the user or to a unit the user handles (EDIT), except those
+    whose reply is with the reviewer; most urgent first."""
+    units = units_for(user, Action.EDIT)
+    if unit_ids is not None:
+        units = units.filter(pk__in=list(unit_ids))
+    qs = Application.objects.filter(
+        Q(unit__in=units) | Q(handler=user, unit__in=units_for(user, Action.VIEW)),
+        status__in=OPEN_STATUSES,
+    ).exclude(status=Status.REPLY_PENDING)
+    return _by_urgency(qs.select_related("unit"))
+
+
+def replies_awaiting_approval(*, user, unit_ids=None) -> QuerySet[Application]:
+    """Applications whose drafted reply letter awaits approval (答复待审核) by the user as the
+    unit's reviewer; most urgent first."""
+    units = units_for(user, Action.APPROVE)
+    if unit_ids is not None:
+        units = units.filter(pk__in=list(unit_ids))
+    return _by_urgency(
+        Application.objects.filter(unit__in=units, status=Status.REPLY_PENDING).select_related(
+            "unit"
+        )
+    )
+
+
+def applications_unassigned(*, user) -> QuerySet[Application]:
+    """Open applications without a handling unit, for the coordinator to assign (待分办)."""
+    if not has_perm(user, Action.COORDINATE):
+        return Application.objects.none()
+    return _by_urgency(Application.objects.filter(unit__isnull=True, status__in=OPEN_STATUSES))
+
+
+def application_figures(*, user, year: int, day: dt.date | None = None) -> dict[str, int]:
+    """For the leaders' overview: applications that arrived in `year`, still open, overdue
+    (open past the reply deadline) and replied; one query. Dashboard readers (领导, 公开办) count
+    every application, unassigned ones included; other staff their units'."""
+    day = day or today()
+    if has_perm(user, Action.VIEW_DASHBOARD):
+        base = Application.objects.all()
+    else:
+        base = application_list(user=user)
+    return base.filter(arrived_at__year=year).aggregate(
+        received=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=day)),
+        replied=Count("pk", filter=Q(replied_at__isnull=False)),
+    )

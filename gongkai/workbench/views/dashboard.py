@@ -1,33 +1,28 @@
-"""The coordinator's and leaders' overview of a plan's ledger (台账总览)."""
+"""The coordinator's and leaders' overview of a plan's ledger (台账总览).
+
+The page mixes the ledger's figures (`plans.selectors.dashboard`) with the catalog's
+(`catalog.selectors.interpretation_flags`); the workbench composes them so that neither app reads
+the other's figures."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gongkai.catalog.selectors import interpretation_flags
+from gongkai.catalog import selectors as catalog_selectors
 from gongkai.core.http import service_errors
-from gongkai.core.workdays import CalendarNotCovered, get_calendar
 from gongkai.orgs.permissions import Action, check_perm
-
-from .. import selectors
-from ..forms_tasks import PlanChoiceForm
+from gongkai.plans import selectors
 
 
-def workdays_overdue(due: dt.date, day: dt.date) -> tuple[int, bool]:
-    """Working days from the due date to `day` ((due, day]) and whether the figure is an
-    estimate (weekdays only) because the calendar does not cover those years."""
-    try:
-        return get_calendar().workdays_between(due, day), False
-    except CalendarNotCovered:
-        count, current = 0, due
-        while current < day:
-            current += dt.timedelta(days=1)
-            count += current.weekday() < 5
-        return count, True
+class PlanChoiceForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("工作方案"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
 
 
 def _summary(data: dict) -> dict[str, str]:
@@ -60,22 +55,22 @@ def dashboard(request):
         plan = plans.filter(year=day.year).first() or plans.first()
         form = PlanChoiceForm(initial={"plan": plan}, plans=plans)
     if plan is None:
-        return render(request, "plans/dashboard/index.html", {"form": None, "plan": None})
+        return render(request, "workbench/dashboard.html", {"form": None, "plan": None})
     data = selectors.dashboard(user=request.user, plan=plan)
     overdue = []
     for task in data["overdue"]:
-        days, estimated = workdays_overdue(task.due_date, data["today"])
+        days, estimated = selectors.workdays_overdue(task.due_date, data["today"])
         overdue.append({"task": task, "days": days, "estimated": estimated})
     return render(
         request,
-        "plans/dashboard/index.html",
+        "workbench/dashboard.html",
         {
             "form": form,
             "plan": plan,
             "data": data,
             "overdue": overdue,
             "summary": _summary(data),
-            "policy_flags": interpretation_flags(user=request.user),
+            "policy_flags": catalog_selectors.interpretation_flags(user=request.user),
             "month_rows": list(
                 zip(
                     data["chart_month"]["months"],
