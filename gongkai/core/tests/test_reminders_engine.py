@@ -237,13 +237,18 @@ def test_escalations_of_every_source_go_to_the_coordinators(
     app = application(received=D(2026, 9, 28), unit=unit_a)  # due 2026-10-30
     with django_capture_on_commit_callbacks(execute=True):
         summary = run_reminders(day=D(2026, 11, 4))
-    escalations = Reminder.objects.filter(kind__in=["plans.task_escalation", "foi.escalation"])
+    escalation_kinds = ["plans.task_escalation", "foi.escalation"]
+    escalations = Reminder.objects.filter(kind__in=escalation_kinds)
     assert sorted(escalations.values_list("source", "object_id")) == [
         ("foi", app.pk),
         ("plans", task.pk),
     ]
     assert all(r.recipients == [coordinator.pk] for r in escalations)
-    titles = set(Notification.objects.filter(user=coordinator).values_list("title", flat=True))
+    titles = set(
+        Notification.objects.filter(user=coordinator, kind__in=escalation_kinds).values_list(
+            "title", flat=True
+        )
+    )
     assert titles == {f"逾期督办：{task.item.title}", f"申请逾期督办：{app.tracking_code}"}
     assert not Notification.objects.filter(user=liaison_a, title__contains="督办").exists()
     assert summary.count(RESULT.SENT, source="plans") == 2  # overdue + escalation
