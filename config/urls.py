@@ -11,7 +11,7 @@ urlpatterns = [
     path("ysqgk/", include("gongkai.foi.urls_public")),
     path("workbench/search/", include("gongkai.search.urls_staff")),
     path("search/", include("gongkai.search.urls_public")),
-    path("workbench/catalog/", include("gongkai.catalog.urls_staff")),
+    path("workbench/catalog/", include("gongkai.catalog.urls")),
     path("workbench/notifications/", include("gongkai.core.notifications.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("api/", include("gongkai.api.urls")),

@@ -1,7 +1,7 @@
 """The public portal: home, the 政府信息公开 platform, columns, item pages, attachments, the
 disclosure guide and the list of abolished and expired documents.
 
-Every catalog read goes through `gongkai.catalog.selectors_public` (architecture rule 5). Pages
+Every catalog read goes through `gongkai.catalog.selectors.public` (architecture rule 5). Pages
 are cached for anonymous visitors by `portal_cache` and invalidated on publish and withdraw.
 """
 
@@ -13,8 +13,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from gongkai.catalog import selectors_public as public
 from gongkai.catalog.models import Column
+from gongkai.catalog.selectors import public
 
 from .cache import portal_cache
 

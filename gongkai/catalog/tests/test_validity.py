@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from gongkai.catalog.models import Column, ReviewEntry, Validity
-from gongkai.catalog.selectors import marking_rows, marking_task_for
+from gongkai.catalog.selectors.staff import marking_rows, marking_task_for
 from gongkai.catalog.services.validity import NO_RULE_WARNING, item_set_validity
 from gongkai.catalog.tests.factories import ColumnFactory, ItemFactory, published_item
 from gongkai.core.errors import PermissionDenied, ValidationFailed

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gongkai.catalog.selectors import interpretation_flags
+from gongkai.catalog.selectors.staff import interpretation_flags
 from gongkai.core.http import service_errors
 from gongkai.core.workdays import CalendarNotCovered, get_calendar
 from gongkai.orgs.permissions import Action, check_perm

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import columns
+from ..views import columns
 
 urlpatterns = [
     path("", columns.column_list, name="column_list"),

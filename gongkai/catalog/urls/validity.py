@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import validity
+from ..views import validity
 
 urlpatterns = [
     path("", validity.validity_list, name="validity_list"),

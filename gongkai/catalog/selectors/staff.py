@@ -16,7 +16,7 @@ from gongkai.core.errors import NotFound
 from gongkai.orgs.permissions import Action, units_for
 from gongkai.plans.models import OPEN_STATUSES, Plan, PlanItem, RuleKind, Task
 
-from .models import LIVE_Q, PUBLIC_STATES, Column, ColumnBinding, Item, Validity
+from ..models import LIVE_Q, PUBLIC_STATES, Column, ColumnBinding, Item, Validity
 
 #: Validity values under which a policy is still in force (blank: never marked).
 IN_FORCE_VALUES = ("", Validity.IN_FORCE)

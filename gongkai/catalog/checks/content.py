@@ -1,4 +1,4 @@
-"""Content checks run before approval (see `checks.run_checks`): personal data in the working
+"""Content checks run before approval (see `run_checks`): personal data in the working
 copy and broken internal links in its body.
 
 * `check_pii`: the title, summary and body (the text of the HTML as `gongkai.core.pii` sees it,
@@ -23,8 +23,8 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from gongkai.core import pii
 
-from .checks import Finding
-from .models import PUBLIC_STATES, Column, Item
+from ..models import PUBLIC_STATES, Column, Item
+from .findings import Finding
 
 #: The portal page of an item ("portal:item"); the pattern is the fallback when the portal's
 #: URLs are not installed, and what the link check recognises without resolving.

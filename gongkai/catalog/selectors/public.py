@@ -23,7 +23,7 @@ from enum import StrEnum
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from .models import (
+from ..models import (
     LIVE_Q,
     PUBLIC_STATES,
     Column,

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import items
+from ..views import items
 
 urlpatterns = [
     path("", items.item_list, name="item_list"),

@@ -1,19 +1,9 @@
-"""Checks that run before an item can be approved: required metadata, personal data, broken
-internal links. Each finding says whether it blocks approval."""
+"""The required-metadata check: what every item, and every policy document, must carry."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from .models import Column, Item
-
-
-@dataclass
-class Finding:
-    code: str  # "metadata", "pii", "link"
-    message: str
-    blocking: bool = True
-    details: list = field(default_factory=list)
+from ..models import Column, Item
+from .findings import Finding
 
 
 def check_metadata(item: Item) -> list[Finding]:
@@ -34,10 +24,3 @@ def check_metadata(item: Item) -> list[Finding]:
     if not missing:
         return []
     return [Finding("metadata", "缺少必填信息：" + "、".join(missing), True, missing)]
-
-
-def run_checks(item: Item) -> list[Finding]:
-    """All checks, in order: required metadata, personal data, internal links."""
-    from .checks_content import check_links, check_pii  # imports Finding from here
-
-    return check_metadata(item) + check_pii(item) + check_links(item)

@@ -1,5 +1,4 @@
-"""Forms of the validity page and the task-binding page. They parse input only; the services
-decide. (BindingForm lives here too for now: see the module list in the catalog's docs.)"""
+"""The form of the validity page. It parses input only; the services decide."""
 
 from __future__ import annotations
 
@@ -8,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.widgets import DateInput
 
-from . import selectors
-from .models import Item, Validity
-from .services.validity import MAX_NOTE
+from ..models import Item, Validity
+from ..selectors import staff as selectors
+from ..services.validity import MAX_NOTE
 
 
 class ValidityForm(forms.Form):
@@ -52,17 +51,3 @@ class ValidityForm(forms.Form):
         if found is None:
             raise forms.ValidationError(_("没有找到该索引号的已发布信息"))
         return found
-
-
-class BindingForm(forms.Form):
-    plan_item = forms.ModelChoiceField(label=_("工作任务"), queryset=None, empty_label=None)
-    column = forms.ModelChoiceField(label=_("栏目"), queryset=None, empty_label=None)
-
-    def __init__(self, *args, plan_items, columns, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan_item"].queryset = plan_items
-        self.fields["column"].queryset = columns
-        self.fields["plan_item"].label_from_instance = lambda i: f"{i.path_label} {i.title}"[:80]
-        self.fields["column"].label_from_instance = lambda c: (
-            f"{c.parent.name} / {c.name}" if c.parent_id else c.name
-        )

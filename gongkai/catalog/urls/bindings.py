@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bindings
+from ..views import bindings
 
 urlpatterns = [
     path("", bindings.binding_index, name="binding_index"),
