@@ -120,7 +120,7 @@ TEMPLATES = [
                 "gongkai.workbench.context_processors.workbench",
                 "gongkai.core.calendar_banner.admin_notices",
                 "gongkai.core.notifications.context.unread_notifications",
-                "gongkai.portal.views.portal_context",
+                "gongkai.core.context_processors.public_footer",
             ],
         },
     }

@@ -29,8 +29,6 @@ class ServerRenderedDocs(DocsBase):
     """The OpenAPI document as a plain HTML page in the portal's frame."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
-        from gongkai.portal.views import portal_context
-
         schema = api.get_openapi_schema(path_params=kwargs)
         operations = []
         for url, methods in schema.get("paths", {}).items():
@@ -46,7 +44,6 @@ class ServerRenderedDocs(DocsBase):
                     }
                 )
         context = {
-            **portal_context(request),
             "api": api,
             "operations": operations,
             "openapi_url": self.get_openapi_url(api, kwargs),

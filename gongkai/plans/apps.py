@@ -11,8 +11,8 @@ class PlansConfig(AppConfig):
         from . import notifications
 
         notifications.register()
+        from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
-        from gongkai.workbench.menu import MenuItem, register
 
         register(MenuItem("tasks", _("我的任务"), "plans:task_list", Action.VIEW, order=10))
         register(

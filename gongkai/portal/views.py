@@ -15,27 +15,12 @@ from django.views.decorators.http import require_safe
 
 from gongkai.catalog.models import Column
 from gongkai.catalog.selectors import public
+from gongkai.core.site import guide_settings
 
 from .cache import portal_cache
 
 PER_PAGE = 20
 HOME_ITEMS_PER_COLUMN = 6
-
-#: The disclosure guide's defaults; override any key with settings.GONGKAI_GUIDE (Art. 12: the
-#: 工作机构's name, office address, office hours, phone, fax and internet contact).
-GUIDE_DEFAULTS = {
-    "office": "",  # empty: the site owner (SITE_OWNER)
-    "address": "",
-    "postcode": "",
-    "hours": "工作日上午9:00—12:00，下午14:30—17:30（法定节假日除外）",
-    "phone": "",
-    "fax": "",
-    "email": "",
-    "website": "",  # empty: this portal's address
-}
-
-#: Identifiers for the footer (国办发〔2017〕47号: 网站标识码, ICP备案编号, 公安机关备案号).
-FOOTER_DEFAULTS = {"site_code": "", "icp": "", "police_record": ""}
 
 #: The code of the 政府信息公开制度 column (also found by its name when the code differs).
 RULES_COLUMN_CODE = "xxgkzd"
@@ -44,40 +29,13 @@ RULES_COLUMN_NAME = "政府信息公开制度"
 PROACTIVE_ROOT_NAME = "法定主动公开内容"
 
 
-def guide_settings() -> dict:
-    """settings.GONGKAI_GUIDE over the defaults (the same block the 依申请公开 guide reads);
-    empty values keep the defaults, and the office defaults to the site owner."""
-    guide = {**GUIDE_DEFAULTS, "office": settings.SITE_OWNER}
-    guide.update({k: v for k, v in (getattr(settings, "GONGKAI_GUIDE", None) or {}).items() if v})
-    return guide
-
-
-def portal_context(request) -> dict:
-    """What every portal page shows in its frame: the footer's owner, contact and identifiers.
-    Also usable as a context processor ("gongkai.portal.views.portal_context") so that pages of
-    other modules extending portal/base.html get the same footer."""
-    guide = guide_settings()
-    footer = {**FOOTER_DEFAULTS, **(getattr(settings, "GONGKAI_PORTAL_FOOTER", None) or {})}
-    return {
-        "portal_footer": {
-            "owner": settings.SITE_OWNER,
-            "office": guide["office"],
-            "address": guide["address"],
-            "postcode": guide["postcode"],
-            "phone": guide["phone"],
-            "email": guide["email"],
-            **footer,
-        }
-    }
-
-
 def _render(
     request, template: str, context: dict | None = None, *, status: int = 200, nav: str = ""
 ):
     return render(
         request,
         template,
-        {**portal_context(request), "nav": nav, **(context or {})},
+        {"nav": nav, **(context or {})},
         status=status,
     )
 
