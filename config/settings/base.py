@@ -118,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.csrf",
                 "gongkai.core.context_processors.site",
                 "gongkai.workbench.context_processors.workbench",
-                "gongkai.core.calendar_banner.admin_notices",
+                "gongkai.workbench.context_processors.admin_notices",
                 "gongkai.core.notifications.context.unread_notifications",
                 "gongkai.core.context_processors.public_footer",
             ],

@@ -5,8 +5,8 @@ from django.shortcuts import render
 
 from gongkai.core.forms import AuditFilterForm
 from gongkai.core.paging import paginate
-from gongkai.core.selectors import audit_event_list
 from gongkai.orgs.permissions import Action, has_perm, units_for
+from gongkai.orgs.selectors import audit_event_list
 
 
 def audit_list(request):
