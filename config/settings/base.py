@@ -80,6 +80,7 @@ LOCAL_APPS = [
     "gongkai.search",
     "gongkai.workbench",
     "gongkai.portal",
+    "gongkai.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
