@@ -31,7 +31,7 @@ def guide_settings() -> dict:
     """settings.GONGKAI_GUIDE over the defaults (the same block the 依申请公开 guide reads);
     empty values keep the defaults, and the office defaults to the site owner."""
     guide = {**GUIDE_DEFAULTS, "office": settings.SITE_OWNER}
-    guide.update({k: v for k, v in (getattr(settings, "GONGKAI_GUIDE", None) or {}).items() if v})
+    guide.update({k: v for k, v in (settings.GONGKAI_GUIDE or {}).items() if v})
     return guide
 
 
@@ -39,7 +39,7 @@ def footer() -> dict:
     """What every public page shows in its frame: the site owner, the office's contact and the
     site's identifiers (settings.GONGKAI_PORTAL_FOOTER over the defaults)."""
     guide = guide_settings()
-    identifiers = {**FOOTER_DEFAULTS, **(getattr(settings, "GONGKAI_PORTAL_FOOTER", None) or {})}
+    identifiers = {**FOOTER_DEFAULTS, **(settings.GONGKAI_PORTAL_FOOTER or {})}
     return {
         "owner": settings.SITE_OWNER,
         "office": guide["office"],

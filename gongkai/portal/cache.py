@@ -33,7 +33,6 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "gongkai:portal:version"
 PAGE_KEY = "gongkai:portal:page:{version}:{digest}"
-DEFAULT_SECONDS = 600
 HEADERS_KEPT = (
     "Content-Type",
     "Content-Language",
@@ -44,11 +43,11 @@ HEADERS_KEPT = (
 
 
 def _cache():
-    return caches[getattr(settings, "GONGKAI_PORTAL_CACHE_ALIAS", "default")]
+    return caches[settings.GONGKAI_PORTAL_CACHE_ALIAS]
 
 
 def cache_seconds() -> int:
-    return int(getattr(settings, "GONGKAI_PORTAL_CACHE_SECONDS", DEFAULT_SECONDS))
+    return int(settings.GONGKAI_PORTAL_CACHE_SECONDS)
 
 
 def _fresh_version() -> int:

@@ -22,8 +22,7 @@ from .cache import portal_cache
 PER_PAGE = 20
 HOME_ITEMS_PER_COLUMN = 6
 
-#: The code of the 政府信息公开制度 column (also found by its name when the code differs).
-RULES_COLUMN_CODE = "xxgkzd"
+#: The 政府信息公开制度 column: settings.GONGKAI_RULES_COLUMN, or found by this name.
 RULES_COLUMN_NAME = "政府信息公开制度"
 #: A single root column named so holds the 法定主动公开内容 tree itself.
 PROACTIVE_ROOT_NAME = "法定主动公开内容"
@@ -57,7 +56,7 @@ def home(request):
 
 
 def _rules_column(columns: list[Column]) -> Column | None:
-    code = getattr(settings, "GONGKAI_RULES_COLUMN", RULES_COLUMN_CODE)
+    code = settings.GONGKAI_RULES_COLUMN
     for column in columns:
         if column.code == code:
             return column

@@ -132,7 +132,7 @@ def _links(html: str) -> list[str]:
 
 
 def _own_hosts() -> set[str]:
-    base = urlsplit(getattr(settings, "GONGKAI_BASE_URL", "") or "")
+    base = urlsplit(settings.GONGKAI_BASE_URL or "")
     return {base.netloc.lower()} if base.netloc else set()
 
 

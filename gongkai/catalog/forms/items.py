@@ -21,7 +21,6 @@ from gongkai.core.widgets import DateInput, MultipleFileField
 from ..models import LIVE_Q, Column, Item, ItemStatus, PublicState
 from ..services.items import ATTACHMENT_KINDS
 
-DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_FILES = 20
 MAX_RELATED = 20
 #: Kinds whose text the scan cannot read: legacy Office files and images.
@@ -47,7 +46,7 @@ SUBJECTS = [
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "CATALOG_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    return int(settings.CATALOG_MAX_UPLOAD_BYTES)
 
 
 def date_widget() -> forms.DateInput:
