@@ -80,7 +80,9 @@ def test_every_setting_read_is_declared_in_base():
 
 def test_settings_are_read_without_a_hidden_default():
     _, getattrs = _scan()
-    assert getattrs == [], f"read settings.NAME (declared in base.py) instead of getattr: {getattrs}"
+    assert getattrs == [], (
+        f"read settings.NAME (declared in base.py) instead of getattr: {getattrs}"
+    )
 
 
 def test_the_scan_sees_getattr_and_undeclared_names(tmp_path, monkeypatch):
