@@ -4,7 +4,7 @@ from gongkai.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
-    path("accounts/", include("gongkai.orgs.urls_accounts")),
+    path("accounts/", include("gongkai.orgs.urls")),
     path("workbench/plans/", include("gongkai.plans.urls")),
     path("workbench/foi/", include("gongkai.foi.urls_staff")),
     path("captcha/", include("captcha.urls")),

@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 
 from .. import twofactor
-from ..forms_accounts import LoginForm, TokenForm
+from ..forms.accounts import LoginForm, TokenForm
 from ..permissions import is_staff_member
 
 PENDING_KEY = "accounts_pending_login"

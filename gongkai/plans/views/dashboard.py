@@ -14,7 +14,7 @@ from gongkai.core.workdays import CalendarNotCovered, get_calendar
 from gongkai.orgs.permissions import Action, check_perm
 
 from .. import selectors
-from ..forms_tasks import PlanChoiceForm
+from ..forms.tasks import PlanChoiceForm
 
 
 def workdays_overdue(due: dt.date, day: dt.date) -> tuple[int, bool]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, Unit
+from ..models import Role, Unit
 
 
 class UnitContactForm(forms.Form):

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import imports, plans
+from ..views import imports, plans
 
 urlpatterns = [
     path("", plans.plan_list, name="plan_list"),

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import ValidationFailed
 
-from .forms import RuleFieldsForm, cleaned, rule_initial
-from .services.imports import max_upload_bytes
+from ..services.imports import max_upload_bytes
+from .plans import RuleFieldsForm, cleaned, rule_initial
 
 ALLOWED_SUFFIXES = (".docx", ".xlsx", ".txt")
 

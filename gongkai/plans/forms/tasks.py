@@ -13,8 +13,8 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.uploads import check_upload
 from gongkai.core.widgets import DateInput, MultipleFileField
 
-from .models import TaskStatus
-from .services.tasks import MAX_TEXT
+from ..models import TaskStatus
+from ..services.tasks import MAX_TEXT
 
 MAX_FILES = 10
 MAX_LINKS = 20

@@ -3,7 +3,7 @@ and the overview dashboard (namespace `plans`)."""
 
 from django.urls import path
 
-from .views import dashboard, tasks
+from ..views import dashboard, tasks
 
 urlpatterns = [
     path("", tasks.task_list, name="task_list"),

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
-from . import twofactor
+from .. import twofactor
 
 INVALID_LOGIN = _("用户名或密码错误")
 

@@ -5,6 +5,6 @@ from django.urls import include, path
 app_name = "plans"
 
 urlpatterns = [
-    path("", include("gongkai.plans.urls_plans")),
-    path("tasks/", include("gongkai.plans.urls_tasks")),
+    path("", include("gongkai.plans.urls.plans")),
+    path("tasks/", include("gongkai.plans.urls.tasks")),
 ]

@@ -24,8 +24,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .services import MAX_YEAR, MIN_YEAR
-from .workdays import YearCalendar
+from ..services import MAX_YEAR, MIN_YEAR
+from ..workdays import YearCalendar
 
 _FULL = r"(?P<{p}y>\d{{4}})\s*[-/.年]\s*(?P<{p}m>\d{{1,2}})\s*[-/.月]\s*(?P<{p}d>\d{{1,2}})\s*日?"
 _MONTH_DAY = r"(?P<{p}m2>\d{{1,2}})\s*月\s*(?P<{p}d2>\d{{1,2}})\s*日?"

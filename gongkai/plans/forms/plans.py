@@ -1,7 +1,7 @@
 """Forms of the plan pages: a schedule rule (时限规则) and copying a plan to a new year.
 
 The import forms (upload, unit mapping, rule adjustments before confirming) are in
-`forms_imports.py`; the task forms in `forms_tasks.py`.
+`forms/imports.py`; the task forms in `forms/tasks.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import ValidationFailed
 
-from .models import RuleKind
-from .schedule import clean_rule
+from ..models import RuleKind
+from ..schedule import clean_rule
 
 #: The parameters a coordinator edits in a form; any others (event, event_text, days …) are kept
 #: from the rule as parsed while its kind stays the same.
