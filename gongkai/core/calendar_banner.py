@@ -5,8 +5,8 @@
   the date 「（估算）」 and record the year on the request (`request._calendar_gaps`).
 * `CalendarBannerMiddleware` then replaces the placeholder `<!--gongkai:calendar-banner-->`
   in the HTML page with one banner per uncovered year.
-* `expected_years` says which years must be covered today; the workbench's `admin_notices`
-  context processor tells administrators when one still has to be entered.
+* `years_to_enter` says which years must be covered today and are not; the workbench's
+  `admin_notices` context processor tells administrators to enter them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
+
+from .workdays import is_covered
 
 PLACEHOLDER = "<!--gongkai:calendar-banner-->"
 GAPS_ATTR = "_calendar_gaps"
@@ -105,3 +107,8 @@ def expected_years(today: dt.date) -> list[int]:
     """The years the calendar must cover today: this one, and the next from 1 November (the
     State Council publishes the next year's arrangement in November)."""
     return [today.year, today.year + 1] if today.month >= 11 else [today.year]
+
+
+def years_to_enter() -> list[int]:
+    """The expected years (`expected_years`, as of today) the calendar does not cover yet."""
+    return [year for year in expected_years(_today()) if not is_covered(year)]

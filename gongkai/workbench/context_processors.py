@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from gongkai.core import calendar_banner, workdays
+from gongkai.core import calendar_banner
 from gongkai.orgs.permissions import Action, has_perm, is_staff_member
 
 
@@ -25,9 +25,7 @@ def admin_notices(request) -> dict:
     if not has_perm(user, Action.MANAGE_CALENDAR):
         return {}
     notices = []
-    for year in calendar_banner.expected_years(calendar_banner._today()):
-        if workdays.is_covered(year):
-            continue
+    for year in calendar_banner.years_to_enter():
         text = gettext("%(year)s年节假日安排尚未录入，请根据国务院办公厅通知录入") % {"year": year}
         try:
             url = reverse("workbench:calendar_edit", kwargs={"year": year})
