@@ -5,7 +5,7 @@ from gongkai.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
-    path("accounts/", include("gongkai.orgs.urls_accounts")),
+    path("accounts/", include("gongkai.orgs.urls")),
     # The overview dashboard moved from the ledger to the workbench; old bookmarks follow it.
     path(
         "workbench/plans/tasks/dashboard/",
@@ -17,7 +17,7 @@ urlpatterns = [
     path("ysqgk/", include("gongkai.foi.urls.public")),
     path("workbench/search/", include("gongkai.search.urls_staff")),
     path("search/", include("gongkai.search.urls_public")),
-    path("workbench/catalog/", include("gongkai.catalog.urls_staff")),
+    path("workbench/catalog/", include("gongkai.catalog.urls")),
     path("workbench/notifications/", include("gongkai.core.notifications.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("api/", include("gongkai.api.urls")),

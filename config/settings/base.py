@@ -80,6 +80,7 @@ LOCAL_APPS = [
     "gongkai.search",
     "gongkai.workbench",
     "gongkai.portal",
+    "gongkai.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -118,9 +119,9 @@ TEMPLATES = [
                 "django.template.context_processors.csrf",
                 "gongkai.core.context_processors.site",
                 "gongkai.workbench.context_processors.workbench",
-                "gongkai.core.calendar_banner.admin_notices",
+                "gongkai.workbench.context_processors.admin_notices",
                 "gongkai.core.notifications.context.unread_notifications",
-                "gongkai.portal.views.portal_context",
+                "gongkai.core.context_processors.public_footer",
             ],
         },
     }
@@ -236,6 +237,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Behind nginx that sets X-Real-IP (docs/operations.md): record that address in the audit log.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP")
+# Seconds between the password step and the TOTP step of a login.
+ACCOUNTS_OTP_PENDING_SECONDS = int(os.environ.get("ACCOUNTS_OTP_PENDING_SECONDS", "300"))
 if env_bool("HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
@@ -262,6 +265,11 @@ PLANS_REMIND_BEFORE_WORKDAYS = int(os.environ.get("PLANS_REMIND_BEFORE_WORKDAYS"
 PLANS_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("PLANS_ESCALATE_AFTER_WORKDAYS", "5"))
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 
+# The catalog (主动公开): the 索引号 pattern (fields: unit_code, year, seq) and the largest
+# attachment accepted.
+CATALOG_INDEX_PATTERN = os.environ.get("CATALOG_INDEX_PATTERN", "{unit_code}/{year}-{seq:05d}")
+CATALOG_MAX_UPLOAD_BYTES = int(os.environ.get("CATALOG_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+
 # Mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -282,6 +290,18 @@ FOI_ENCRYPTION_KEY = os.environ.get("FOI_ENCRYPTION_KEY", "")
 FOI_HASH_KEY = os.environ.get("FOI_HASH_KEY", "")
 FOI_REMIND_BEFORE_WORKDAYS = int(os.environ.get("FOI_REMIND_BEFORE_WORKDAYS", "5"))
 FOI_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("FOI_ESCALATE_AFTER_WORKDAYS", "3"))
+# Per-address limits of the public forms: {scope: [(count, seconds), ...]} over the defaults in
+# gongkai/foi/ratelimits.py; counted in this cache.
+FOI_RATE_LIMITS: dict[str, list[tuple[int, int]]] = {}
+FOI_RATE_LIMIT_CACHE = os.environ.get("FOI_RATE_LIMIT_CACHE", "default")
+# Named in reply letters: where reconsideration is applied for (empty: the handling unit's parent
+# or the people's government at the same level) and the court for litigation (empty: the default
+# wording in gongkai/foi/letters.py).
+FOI_RECONSIDERATION_BODY = os.environ.get("FOI_RECONSIDERATION_BODY", "")
+FOI_LITIGATION_COURT = os.environ.get("FOI_LITIGATION_COURT", "")
+# jieba user dictionaries (a path, or paths separated by commas); empty: the project's
+# gongkai/search/data/userdict.txt when present.
+JIEBA_USER_DICT = env_list("JIEBA_USER_DICT", "")
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LENGTH = 5
 
@@ -303,7 +323,11 @@ GONGKAI_PORTAL_FOOTER = {
     "icp": os.environ.get("GONGKAI_ICP", ""),
     "police_record": os.environ.get("GONGKAI_POLICE_RECORD", ""),
 }
+# The portal's anonymous page cache: seconds a page is kept (0 switches it off) and which cache.
 GONGKAI_PORTAL_CACHE_SECONDS = int(os.environ.get("GONGKAI_PORTAL_CACHE_SECONDS", "600"))
+GONGKAI_PORTAL_CACHE_ALIAS = os.environ.get("GONGKAI_PORTAL_CACHE_ALIAS", "default")
+# The code of the 政府信息公开制度 column the portal's /xxgk/ page links to.
+GONGKAI_RULES_COLUMN = os.environ.get("GONGKAI_RULES_COLUMN", "xxgkzd")
 
 SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "高新区政务公开")
 SITE_OWNER = os.environ.get("GONGKAI_SITE_OWNER", "高新区党政办公室")

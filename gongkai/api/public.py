@@ -3,7 +3,7 @@
 Mounted at /api/v1/: GET columns, GET columns/{code}/items?page=, GET items/{id}; the OpenAPI
 document at /api/v1/openapi.json and a server-rendered description at /api/v1/docs (no scripts,
 so it works on an intranet and under the site's CSP). Reads go through
-`gongkai.catalog.selectors_public` only: lists hold LIVE items; a withdrawn item is still
+`gongkai.catalog.selectors.public` only: lists hold LIVE items; a withdrawn item is still
 returned by id with its notice; a removed item answers 410 with the explanation; anything
 unpublished answers 404.
 """
@@ -20,7 +20,7 @@ from ninja import NinjaAPI, Query, Schema, Status
 from ninja.openapi.docs import DocsBase
 from ninja.renderers import JSONRenderer
 
-from gongkai.catalog import selectors_public as public
+from gongkai.catalog.selectors import public
 
 PER_PAGE = 20
 
@@ -29,8 +29,6 @@ class ServerRenderedDocs(DocsBase):
     """The OpenAPI document as a plain HTML page in the portal's frame."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
-        from gongkai.portal.views import portal_context
-
         schema = api.get_openapi_schema(path_params=kwargs)
         operations = []
         for url, methods in schema.get("paths", {}).items():
@@ -46,7 +44,6 @@ class ServerRenderedDocs(DocsBase):
                     }
                 )
         context = {
-            **portal_context(request),
             "api": api,
             "operations": operations,
             "openapi_url": self.get_openapi_url(api, kwargs),

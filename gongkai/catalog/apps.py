@@ -11,8 +11,8 @@ class CatalogConfig(AppConfig):
         from . import notifications
 
         notifications.register()
+        from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
-        from gongkai.workbench.menu import MenuItem, register
 
         register(MenuItem("items", _("信息发布"), "catalog:item_list", Action.VIEW, order=40))
         register(MenuItem("columns", _("公开目录"), "catalog:column_list", Action.VIEW, order=50))

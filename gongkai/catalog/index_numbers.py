@@ -19,7 +19,7 @@ DEFAULT_PATTERN = "{unit_code}/{year}-{seq:05d}"
 
 
 def pattern() -> str:
-    return getattr(settings, "CATALOG_INDEX_PATTERN", DEFAULT_PATTERN) or DEFAULT_PATTERN
+    return settings.CATALOG_INDEX_PATTERN or DEFAULT_PATTERN
 
 
 def unit_code(unit: Unit) -> str:

@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.orgs.models import Unit
 
+#: Column codes a column must not take: a column's public page is /xxgk/<code>/, and these are
+#: the portal's fixed pages under /xxgk/ (item pages, the guide, the abolished list). The
+#: catalog owns the list; the portal's URLconf is checked against it (portal/tests/test_urls.py).
+RESERVED_COLUMN_CODES = frozenset({"item", "guide", "abolished"})
+
 
 class Column(models.Model):
     class Kind(models.TextChoices):

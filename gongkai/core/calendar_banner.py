@@ -5,8 +5,8 @@
   the date 「（估算）」 and record the year on the request (`request._calendar_gaps`).
 * `CalendarBannerMiddleware` then replaces the placeholder `<!--gongkai:calendar-banner-->`
   in the HTML page with one banner per uncovered year.
-* `admin_notices` (a context processor) tells administrators on workbench pages that this year,
-  or next year from 1 November, still has to be entered from the State Council notice.
+* `years_to_enter` says which years must be covered today and are not; the workbench's
+  `admin_notices` context processor tells administrators to enter them.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import contextvars
 import datetime as dt
 from collections.abc import Iterable
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext
 
 from .workdays import is_covered
@@ -110,24 +109,6 @@ def expected_years(today: dt.date) -> list[int]:
     return [today.year, today.year + 1] if today.month >= 11 else [today.year]
 
 
-def admin_notices(request) -> dict:
-    """Context processor: a notice on workbench pages for those who may enter the calendar."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not request.path.startswith("/workbench/"):
-        return {}
-    from gongkai.orgs.permissions import Action, has_perm
-
-    if not has_perm(user, Action.MANAGE_CALENDAR):
-        return {}
-    notices = []
-    for year in expected_years(_today()):
-        if is_covered(year):
-            continue
-        text = gettext("%(year)s年节假日安排尚未录入，请根据国务院办公厅通知录入") % {"year": year}
-        try:
-            url = reverse("workbench:calendar_edit", kwargs={"year": year})
-        except NoReverseMatch:
-            notices.append(format_html("{}", text))
-            continue
-        notices.append(format_html('{} <a href="{}">{}</a>', text, url, gettext("去录入")))
-    return {"admin_notices": notices} if notices else {}
+def years_to_enter() -> list[int]:
+    """The expected years (`expected_years`, as of today) the calendar does not cover yet."""
+    return [year for year in expected_years(_today()) if not is_covered(year)]

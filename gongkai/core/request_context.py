@@ -30,6 +30,6 @@ def ip_from_request(request) -> str | None:
     control sets it (settings.TRUST_X_REAL_IP), since a client can send any header."""
     from django.conf import settings
 
-    if getattr(settings, "TRUST_X_REAL_IP", False) and request.META.get("HTTP_X_REAL_IP"):
+    if settings.TRUST_X_REAL_IP and request.META.get("HTTP_X_REAL_IP"):
         return request.META["HTTP_X_REAL_IP"]
     return request.META.get("REMOTE_ADDR") or None

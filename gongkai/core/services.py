@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from . import access
 from .audit import audit_record
 from .errors import NotFound, ValidationFailed
 from .models import CalendarDay, CalendarYear
@@ -116,9 +117,7 @@ def calendar_year_save(
 ) -> CalendarYear:
     """Enter (or replace) a year's holidays and 调休上班 days. From then on this entry, not the
     `chinesecalendar` package, decides which days of `year` are working days."""
-    from gongkai.orgs.permissions import Action, check_perm
-
-    check_perm(actor, Action.MANAGE_CALENDAR)
+    access.check(actor, access.MANAGE_CALENDAR)
     _check_year(year)
     notice = (notice or "").strip()
     if len(notice) > 300:
@@ -169,9 +168,7 @@ def calendar_year_save(
 @transaction.atomic
 def calendar_year_delete(*, actor, year: int) -> None:
     """Remove an entered year; the package's data (if it covers the year) applies again."""
-    from gongkai.orgs.permissions import Action, check_perm
-
-    check_perm(actor, Action.MANAGE_CALENDAR)
+    access.check(actor, access.MANAGE_CALENDAR)
     calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
     if calendar_year is None:
         raise NotFound(f"{year}年没有管理员录入的节假日安排")

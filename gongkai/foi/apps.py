@@ -12,8 +12,8 @@ class FoiConfig(AppConfig):
 
         notifications.register()
         reminders.register()
+        from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
-        from gongkai.workbench.menu import MenuItem, register
 
         register(MenuItem("foi", _("依申请公开"), "foi:queue", Action.VIEW, order=60))
         # The statistics page shows every unit to COORDINATE / VIEW_DASHBOARD holders (公开办,

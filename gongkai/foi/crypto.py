@@ -39,7 +39,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import unicodedata
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -58,11 +57,6 @@ class DecryptionFailed(ApplicationError):
     default_message = "证件号码无法解密：加密密钥可能已更换"
 
 
-def _setting(name: str) -> str:
-    value = getattr(settings, name, None) or os.environ.get(name) or ""
-    return str(value).strip()
-
-
 def _hkdf(secret: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
 
@@ -73,13 +67,13 @@ def derived_encryption_key() -> bytes:
 
 
 def _fernet() -> MultiFernet:
-    configured = [k.strip() for k in _setting("FOI_ENCRYPTION_KEY").split(",") if k.strip()]
+    configured = [k.strip() for k in str(settings.FOI_ENCRYPTION_KEY or "").split(",") if k.strip()]
     keys = configured or [derived_encryption_key().decode()]
     return MultiFernet([Fernet(k.encode()) for k in keys])
 
 
 def _hash_key() -> bytes:
-    base = _setting("FOI_HASH_KEY") or settings.SECRET_KEY
+    base = str(settings.FOI_HASH_KEY or "").strip() or settings.SECRET_KEY
     return _hkdf(base.encode(), _HASH_INFO)
 
 

@@ -205,7 +205,7 @@ def applicant_display(app: Application) -> str:
 def reconsideration_body(app: Application) -> str:
     """To whom reconsideration is applied for (Art. 51): the FOI_RECONSIDERATION_BODY setting
     when set, else the handling unit's parent unit or the people's government at the same level."""
-    configured = getattr(settings, "FOI_RECONSIDERATION_BODY", "")
+    configured = settings.FOI_RECONSIDERATION_BODY
     if configured:
         return str(configured)
     parent = getattr(getattr(app, "unit", None), "parent", None)
@@ -215,7 +215,7 @@ def reconsideration_body(app: Application) -> str:
 
 
 def litigation_court() -> str:
-    return str(getattr(settings, "FOI_LITIGATION_COURT", "") or LITIGATION_COURT)
+    return str(settings.FOI_LITIGATION_COURT or LITIGATION_COURT)
 
 
 def letter_context(

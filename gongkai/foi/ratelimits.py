@@ -41,13 +41,13 @@ KEY = "gongkai:foi:rl:{scope}:{seconds}:{who}:{window}"
 
 
 def limits_for(scope: str) -> list[tuple[int, int]]:
-    configured = getattr(settings, "FOI_RATE_LIMITS", None) or {}
+    configured = settings.FOI_RATE_LIMITS or {}
     pairs = configured.get(scope, DEFAULT_LIMITS.get(scope, []))
     return [(int(limit), int(seconds)) for limit, seconds in pairs]
 
 
 def _cache():
-    return caches[getattr(settings, "FOI_RATE_LIMIT_CACHE", "default")]
+    return caches[settings.FOI_RATE_LIMIT_CACHE]
 
 
 def client_hash(request) -> str:

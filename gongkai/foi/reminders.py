@@ -77,11 +77,11 @@ _NOTIFICATION_KINDS = {
 
 
 def remind_before_workdays() -> int:
-    return int(getattr(settings, "FOI_REMIND_BEFORE_WORKDAYS", 5))
+    return int(settings.FOI_REMIND_BEFORE_WORKDAYS)
 
 
 def escalate_after_workdays() -> int:
-    return int(getattr(settings, "FOI_ESCALATE_AFTER_WORKDAYS", 3))
+    return int(settings.FOI_ESCALATE_AFTER_WORKDAYS)
 
 
 def application_path(application_id: int) -> str:
@@ -144,7 +144,7 @@ def reminder_body(kind: str, app: Application, day: dt.date) -> str:
         f"办理单位：{app.unit.name}" if app.unit_id else "办理单位：尚未分办",
         f"答复期限：{format_date(app.due_date)}（{state}）",
         f"状态：{app.get_status_display()}",
-        f"查看申请：{str(getattr(settings, 'GONGKAI_BASE_URL', '')).rstrip('/')}{application_path(app.pk)}",
+        f"查看申请：{str(settings.GONGKAI_BASE_URL).rstrip('/')}{application_path(app.pk)}",
     ]
     return "\n".join(lines)
 

@@ -75,7 +75,7 @@ _tokenizer_lock = threading.Lock()
 def _user_dictionaries() -> list[Path]:
     """The project's jieba user dictionary, if one exists: the JIEBA_USER_DICT setting (a path
     or a list of paths), else `gongkai/search/data/userdict.txt` when present."""
-    configured = getattr(settings, "JIEBA_USER_DICT", None)
+    configured = settings.JIEBA_USER_DICT
     if configured:
         paths = [configured] if isinstance(configured, str | Path) else list(configured)
     else:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from gongkai.core.errors import NotFound
+from gongkai.core.models import AuditEvent
 
 from .models import Membership, Unit, User
-from .permissions import Action, units_for
+from .permissions import Action, has_perm, units_for
 
 
 def unit_list(*, user, include_inactive: bool = False) -> QuerySet[Unit]:
@@ -72,3 +75,38 @@ def user_get(*, user, user_id: int) -> User:
         return user_list(user=user).get(pk=user_id)
     except (User.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def audit_event_list(
+    *,
+    user,
+    actor: str = "",
+    action: str = "",
+    unit_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The audit log as `user` may read it: account and coordinating roles see everything, unit
+    roles their own units' records and their own actions. (Here, not in core, because it is a
+    question about roles.)"""
+    qs = AuditEvent.objects.select_related("unit", "actor")
+    if not has_perm(user, Action.MANAGE_USERS) and not has_perm(user, Action.COORDINATE):
+        # Unit roles see their own units' records and their own actions.
+        qs = qs.filter(Q(unit__in=units_for(user, Action.VIEW_AUDIT)) | Q(actor=user))
+    if actor:
+        qs = qs.filter(Q(actor_label__icontains=actor) | Q(actor__username__iexact=actor))
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs.order_by("-created_at", "-id")

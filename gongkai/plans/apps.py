@@ -12,8 +12,8 @@ class PlansConfig(AppConfig):
 
         notifications.register()
         reminders.register()
+        from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
-        from gongkai.workbench.menu import MenuItem, register
 
         register(MenuItem("tasks", _("我的任务"), "plans:task_list", Action.VIEW, order=10))
         register(MenuItem("plans", _("工作方案"), "plans:plan_list", Action.VIEW, order=30))

@@ -80,11 +80,11 @@ _NOTIFICATION_KINDS = {
 
 
 def remind_before_workdays() -> int:
-    return int(getattr(settings, "PLANS_REMIND_BEFORE_WORKDAYS", 3))
+    return int(settings.PLANS_REMIND_BEFORE_WORKDAYS)
 
 
 def escalate_after_workdays() -> int:
-    return int(getattr(settings, "PLANS_ESCALATE_AFTER_WORKDAYS", 5))
+    return int(settings.PLANS_ESCALATE_AFTER_WORKDAYS)
 
 
 def task_path(task_id: int) -> str:
@@ -92,7 +92,7 @@ def task_path(task_id: int) -> str:
 
 
 def task_link(task_id: int) -> str:
-    base = str(getattr(settings, "GONGKAI_BASE_URL", "")).rstrip("/")
+    base = str(settings.GONGKAI_BASE_URL).rstrip("/")
     return base + task_path(task_id)
 
 

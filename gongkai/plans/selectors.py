@@ -36,7 +36,7 @@ def today() -> dt.date:
 
 
 def due_soon_workdays() -> int:
-    return int(getattr(settings, "PLANS_DUE_SOON_WORKDAYS", 3))
+    return int(settings.PLANS_DUE_SOON_WORKDAYS)
 
 
 def due_soon_limit(day: dt.date | None = None) -> dt.date:

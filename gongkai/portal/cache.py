@@ -2,8 +2,9 @@
 
 Every cached page's key includes a version number kept in the shared cache (Redis or the file
 cache in production, so all app servers agree); `invalidate_portal_cache()` bumps it, which
-orphans every cached page at once. It is called on commit whenever an item is published,
-withdrawn or removed (`gongkai.catalog.events`).
+orphans every cached page at once. It runs on commit whenever an item is published, withdrawn
+or removed, its validity changes or a column changes (`on_catalog_change`, connected to the
+catalog's signals in `PortalConfig.ready`).
 
 `portal_cache` (a view decorator) serves and stores pages only when that is safe:
   * GET requests of anonymous visitors (never for a logged-in user, never for POST/HEAD/…);
@@ -32,7 +33,6 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "gongkai:portal:version"
 PAGE_KEY = "gongkai:portal:page:{version}:{digest}"
-DEFAULT_SECONDS = 600
 HEADERS_KEPT = (
     "Content-Type",
     "Content-Language",
@@ -43,11 +43,11 @@ HEADERS_KEPT = (
 
 
 def _cache():
-    return caches[getattr(settings, "GONGKAI_PORTAL_CACHE_ALIAS", "default")]
+    return caches[settings.GONGKAI_PORTAL_CACHE_ALIAS]
 
 
 def cache_seconds() -> int:
-    return int(getattr(settings, "GONGKAI_PORTAL_CACHE_SECONDS", DEFAULT_SECONDS))
+    return int(settings.GONGKAI_PORTAL_CACHE_SECONDS)
 
 
 def _fresh_version() -> int:
@@ -72,6 +72,11 @@ def invalidate_portal_cache() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet, or it was evicted
         cache.set(VERSION_KEY, _fresh_version(), None)
+
+
+def on_catalog_change(**_ignored) -> None:
+    """Receiver of the catalog's signals (`gongkai.catalog.signals`)."""
+    invalidate_portal_cache()
 
 
 def _key(request, version: int) -> str:

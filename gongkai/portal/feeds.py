@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from gongkai.catalog import selectors_public as public
+from gongkai.catalog.selectors import public
 
 FEED_SIZE = 30
 

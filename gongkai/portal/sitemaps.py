@@ -11,7 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from gongkai.catalog import selectors_public as public
+from gongkai.catalog.selectors import public
 
 
 class StaticSitemap(Sitemap):

@@ -1,5 +1,6 @@
 """The public portal. /xxgk/ is the 政府信息公开 platform; fixed paths under it come before the
-column pattern, so a column must not use one of RESERVED_CODES as its code."""
+column pattern, so a column must not use one of them as its code: the catalog keeps that list
+(`gongkai.catalog.models.RESERVED_COLUMN_CODES`) and refuses such codes."""
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
@@ -10,9 +11,6 @@ from .feeds import ColumnFeed, LatestItemsFeed
 from .sitemaps import SITEMAPS
 
 app_name = "portal"
-
-#: Column codes that the fixed /xxgk/… paths would shadow.
-RESERVED_CODES = frozenset({"item", "guide", "abolished"})
 
 urlpatterns = [
     path("", views.home, name="home"),

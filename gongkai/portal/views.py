@@ -1,7 +1,7 @@
 """The public portal: home, the 政府信息公开 platform, columns, item pages, attachments, the
 disclosure guide and the list of abolished and expired documents.
 
-Every catalog read goes through `gongkai.catalog.selectors_public` (architecture rule 5). Pages
+Every catalog read goes through `gongkai.catalog.selectors.public` (architecture rule 5). Pages
 are cached for anonymous visitors by `portal_cache` and invalidated on publish and withdraw.
 """
 
@@ -13,63 +13,20 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from gongkai.catalog import selectors_public as public
 from gongkai.catalog.models import Column
+from gongkai.catalog.selectors import public
 from gongkai.core.downloads import download_response
+from gongkai.core.site import guide_settings
 
 from .cache import portal_cache
 
 PER_PAGE = 20
 HOME_ITEMS_PER_COLUMN = 6
 
-#: The disclosure guide's defaults; override any key with settings.GONGKAI_GUIDE (Art. 12: the
-#: 工作机构's name, office address, office hours, phone, fax and internet contact).
-GUIDE_DEFAULTS = {
-    "office": "",  # empty: the site owner (SITE_OWNER)
-    "address": "",
-    "postcode": "",
-    "hours": "工作日上午9:00—12:00，下午14:30—17:30（法定节假日除外）",
-    "phone": "",
-    "fax": "",
-    "email": "",
-    "website": "",  # empty: this portal's address
-}
-
-#: Identifiers for the footer (国办发〔2017〕47号: 网站标识码, ICP备案编号, 公安机关备案号).
-FOOTER_DEFAULTS = {"site_code": "", "icp": "", "police_record": ""}
-
-#: The code of the 政府信息公开制度 column (also found by its name when the code differs).
-RULES_COLUMN_CODE = "xxgkzd"
+#: The 政府信息公开制度 column: settings.GONGKAI_RULES_COLUMN, or found by this name.
 RULES_COLUMN_NAME = "政府信息公开制度"
 #: A single root column named so holds the 法定主动公开内容 tree itself.
 PROACTIVE_ROOT_NAME = "法定主动公开内容"
-
-
-def guide_settings() -> dict:
-    """settings.GONGKAI_GUIDE over the defaults (the same block the 依申请公开 guide reads);
-    empty values keep the defaults, and the office defaults to the site owner."""
-    guide = {**GUIDE_DEFAULTS, "office": settings.SITE_OWNER}
-    guide.update({k: v for k, v in (getattr(settings, "GONGKAI_GUIDE", None) or {}).items() if v})
-    return guide
-
-
-def portal_context(request) -> dict:
-    """What every portal page shows in its frame: the footer's owner, contact and identifiers.
-    Also usable as a context processor ("gongkai.portal.views.portal_context") so that pages of
-    other modules extending portal/base.html get the same footer."""
-    guide = guide_settings()
-    footer = {**FOOTER_DEFAULTS, **(getattr(settings, "GONGKAI_PORTAL_FOOTER", None) or {})}
-    return {
-        "portal_footer": {
-            "owner": settings.SITE_OWNER,
-            "office": guide["office"],
-            "address": guide["address"],
-            "postcode": guide["postcode"],
-            "phone": guide["phone"],
-            "email": guide["email"],
-            **footer,
-        }
-    }
 
 
 def _render(
@@ -78,7 +35,7 @@ def _render(
     return render(
         request,
         template,
-        {**portal_context(request), "nav": nav, **(context or {})},
+        {"nav": nav, **(context or {})},
         status=status,
     )
 
@@ -100,7 +57,7 @@ def home(request):
 
 
 def _rules_column(columns: list[Column]) -> Column | None:
-    code = getattr(settings, "GONGKAI_RULES_COLUMN", RULES_COLUMN_CODE)
+    code = settings.GONGKAI_RULES_COLUMN
     for column in columns:
         if column.code == code:
             return column

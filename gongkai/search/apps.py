@@ -8,8 +8,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("全文检索")
 
     def ready(self):
+        from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
-        from gongkai.workbench.menu import MenuItem, register
 
         from . import signals
 

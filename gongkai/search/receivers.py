@@ -1,4 +1,5 @@
-"""What the catalog's events call (gongkai.catalog.events, on commit, with ids).
+"""What search does when the catalog's signals fire (`gongkai.catalog.signals`, sent on commit
+with ids; connected in `signals.connect()`).
 
 item_published      → index the new published version (huey job)
 item_unpublished    → remove it from the public index at once (in this process: a
@@ -16,13 +17,13 @@ def item_published(*, item_id: int, **_ignored) -> None:
     index_item_task(item_id)
 
 
-def item_unpublished(*, item_id: int) -> None:
+def item_unpublished(*, item_id: int, **_ignored) -> None:
     from .services import unindex_item
 
     unindex_item(item_id=item_id)
 
 
-def validity_changed(*, item_id: int) -> None:
+def validity_changed(*, item_id: int, **_ignored) -> None:
     from .tasks import index_item_task
 
     index_item_task(item_id)

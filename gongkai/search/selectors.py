@@ -6,7 +6,7 @@
 
 A page holds at most PER_PAGE results with highlighted titles and snippets, the total, the
 counts per column and either results or a message for the user (never an exception for
-anything a user can type). Public results are read through `gongkai.catalog.selectors_public`
+anything a user can type). Public results are read through `gongkai.catalog.selectors.public`
 (published versions only) and an item that is no longer LIVE is dropped even if the index has
 not caught up.
 """
@@ -270,8 +270,8 @@ def _attachment_text(item_id: int, ids) -> str:
 
 
 def _load_public(hits, query: Query) -> list[ResultItem]:
-    from gongkai.catalog import selectors_public as public
     from gongkai.catalog.models import LIVE_Q, Item
+    from gongkai.catalog.selectors import public
 
     if not hits:
         return []

@@ -1,6 +1,6 @@
 """Keeping the STAFF scope (working copies) current: every saved item or attachment is
 reindexed after commit, through a huey job. The PUBLIC scope follows publishing and withdrawing
-through `gongkai.catalog.events` (see `receivers`)."""
+through the catalog's signals (`gongkai.catalog.signals`, handled in `receivers`)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,14 @@ def _enqueue(item_id: int) -> None:
 
 
 def connect() -> None:
+    from gongkai.catalog import signals as catalog
     from gongkai.catalog.models import Item, ItemAttachment
+
+    from . import receivers
+
+    catalog.item_published.connect(receivers.item_published, dispatch_uid="search_published")
+    catalog.item_unpublished.connect(receivers.item_unpublished, dispatch_uid="search_unpublished")
+    catalog.validity_changed.connect(receivers.validity_changed, dispatch_uid="search_validity")
 
     post_save.connect(_item_saved, sender=Item, dispatch_uid="search_item_saved")
     post_save.connect(_attachment_saved, sender=ItemAttachment, dispatch_uid="search_att_saved")

@@ -8,9 +8,8 @@ class WorkbenchConfig(AppConfig):
     verbose_name = _("工作台")
 
     def ready(self):
+        from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
-
-        from .menu import MenuItem, register
 
         register(MenuItem("home", _("首页"), "workbench:home", order=0))
         register(

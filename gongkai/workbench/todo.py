@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.catalog import selectors as catalog_selectors
+from gongkai.catalog.selectors import staff as catalog_selectors
 from gongkai.core.calendar_banner import expected_years
 from gongkai.core.workdays import CalendarNotCovered, format_date, get_calendar, is_covered
-from gongkai.foi import selectors as foi_selectors
+from gongkai.foi.selectors import staff as foi_selectors
 from gongkai.orgs import selectors as org_selectors
 from gongkai.orgs.models import Role
 from gongkai.orgs.permissions import Action, has_perm, roles_of

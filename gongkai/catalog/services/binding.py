@@ -77,7 +77,7 @@ def binding_delete(*, actor, binding: ColumnBinding) -> None:
 
 
 def item_public_url(item: Item) -> str:
-    base = str(getattr(settings, "GONGKAI_BASE_URL", "")).rstrip("/")
+    base = str(settings.GONGKAI_BASE_URL).rstrip("/")
     return f"{base}/xxgk/item/{item.pk}/"
 
 

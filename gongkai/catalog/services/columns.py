@@ -15,7 +15,7 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.permissions import Action, check_perm
 
 from .. import events
-from ..models import Column
+from ..models import RESERVED_COLUMN_CODES, Column
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FIELDS = (
@@ -31,15 +31,6 @@ FIELDS = (
 _AUDITED = (*FIELDS, "units")
 
 
-def _reserved_codes() -> frozenset[str]:
-    """Codes the portal's fixed /xxgk/… paths would shadow (gongkai.portal.urls)."""
-    try:
-        from gongkai.portal.urls import RESERVED_CODES
-    except ImportError:  # pragma: no cover — portal not installed
-        return frozenset({"item"})
-    return frozenset(RESERVED_CODES)
-
-
 def _clean(data: dict, *, column: Column | None) -> dict:
     out = dict(data)
     if "code" in out:
@@ -50,7 +41,7 @@ def _clean(data: dict, *, column: Column | None) -> dict:
             raise ValidationFailed(
                 "栏目代码只能使用小写字母、数字、连字符和下划线，且不超过60个字符"
             )
-        if code in _reserved_codes():
+        if code in RESERVED_COLUMN_CODES:
             raise ValidationFailed(f"栏目代码“{code}”是门户的保留地址，请换一个")
         clash = Column.objects.filter(code__iexact=code)
         if column is not None:

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.core.files.base import ContentFile
 
-from gongkai.catalog.checks import check_metadata, run_checks
-from gongkai.catalog.checks_content import check_links, check_pii, portal_item_url
+from gongkai.catalog.checks import run_checks
+from gongkai.catalog.checks.content import check_links, check_pii, portal_item_url
+from gongkai.catalog.checks.metadata import check_metadata
 from gongkai.catalog.models import Column, ItemAttachment, PublicState
 from gongkai.catalog.tests.factories import ColumnFactory, ItemFactory, id_number, published_item
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from gongkai.catalog.models import Column
+from gongkai.catalog.models import RESERVED_COLUMN_CODES, Column
 from gongkai.catalog.services.columns import column_create, column_update
 from gongkai.catalog.tests.factories import ColumnFactory, ItemFactory, published_item
 from gongkai.core.errors import PermissionDenied, ValidationFailed
@@ -50,6 +50,12 @@ def test_bad_codes_are_refused(coordinator, code):
     with pytest.raises(ValidationFailed, match="栏目代码"):
         column_create(actor=coordinator, code=code, name="栏目")
     assert not Column.objects.exists()
+
+
+@pytest.mark.parametrize("code", sorted(RESERVED_COLUMN_CODES))
+def test_codes_of_the_portals_fixed_pages_are_refused(coordinator, code):
+    with pytest.raises(ValidationFailed, match="保留地址"):
+        column_create(actor=coordinator, code=code, name="栏目")
 
 
 def test_code_must_be_unique(coordinator):

@@ -18,7 +18,7 @@ from gongkai.catalog.models import (
     ReviewEntry,
     Validity,
 )
-from gongkai.catalog.selectors import interpretations_of, policies_without_interpretation
+from gongkai.catalog.selectors.staff import interpretations_of, policies_without_interpretation
 from gongkai.core.workdays import get_calendar
 from gongkai.orgs.demo import demo_load
 from gongkai.orgs.models import Unit, User

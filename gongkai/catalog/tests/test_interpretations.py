@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from gongkai.catalog.models import Column, Validity
-from gongkai.catalog.selectors import (
+from gongkai.catalog.selectors.staff import (
     interpretation_flags,
     interpretations_of,
     interpreted_policy,

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from gongkai.catalog.checks import run_checks
-from gongkai.catalog.checks_content import portal_item_url
+from gongkai.catalog.checks.content import portal_item_url
 from gongkai.catalog.models import (
     Column,
     Item,

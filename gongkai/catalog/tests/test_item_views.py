@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from gongkai.catalog.checks_content import portal_item_url
+from gongkai.catalog.checks.content import portal_item_url
 from gongkai.catalog.models import (
     Column,
     Item,

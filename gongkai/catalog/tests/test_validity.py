@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
+from gongkai.catalog import signals
 from gongkai.catalog.models import Column, ReviewEntry, Validity
-from gongkai.catalog.selectors import marking_rows, marking_task_for
+from gongkai.catalog.selectors.staff import marking_rows, marking_task_for
 from gongkai.catalog.services.validity import NO_RULE_WARNING, item_set_validity
 from gongkai.catalog.tests.factories import ColumnFactory, ItemFactory, published_item
 from gongkai.core.errors import PermissionDenied, ValidationFailed
@@ -242,16 +242,24 @@ def test_unchanged_validity_is_refused(policy, reviewer_a):
         item_set_validity(actor=reviewer_a, item=policy, validity=Validity.IN_FORCE, date=None)
 
 
-def test_validity_change_invalidates_the_portal_cache_on_commit(
+def test_validity_change_sends_the_signal_on_commit(
     policy, reviewer_a, django_capture_on_commit_callbacks
 ):
-    with mock.patch("gongkai.portal.cache.invalidate_portal_cache") as invalidate:
+    received = []
+
+    def receiver(**kwargs):
+        received.append(kwargs["item_id"])
+
+    signals.validity_changed.connect(receiver)
+    try:
         with django_capture_on_commit_callbacks(execute=True):
             item_set_validity(
                 actor=reviewer_a, item=policy, validity=Validity.EXPIRED, date=ABOLISHED_ON
             )
-            assert not invalidate.called
-        assert invalidate.called
+            assert received == []
+        assert received == [policy.pk]
+    finally:
+        signals.validity_changed.disconnect(receiver)
 
 
 # ---------------------------------------------------------------------------------------------

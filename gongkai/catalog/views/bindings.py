@@ -17,8 +17,8 @@ from gongkai.core.http import service_errors
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 from gongkai.plans import selectors as plan_selectors
 
-from .. import selectors
-from ..forms_validity import BindingForm
+from ..forms.bindings import BindingForm
+from ..selectors import staff as selectors
 from ..services.binding import binding_create as binding_create_service
 from ..services.binding import binding_delete as binding_delete_service
 

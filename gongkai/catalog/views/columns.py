@@ -18,7 +18,7 @@ from gongkai.core.http import service_errors
 from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, has_perm, units_for
 
-from ..forms import ColumnForm
+from ..forms.columns import ColumnForm
 from ..models import Column, PublicState
 from ..services.columns import column_create as svc_column_create
 from ..services.columns import column_update as svc_column_update

@@ -24,8 +24,8 @@ from gongkai.core.paging import paginate
 from gongkai.orgs.permissions import Action, has_perm, units_for
 
 from ..checks import run_checks
-from ..checks_content import portal_item_url
-from ..forms import (
+from ..checks.content import portal_item_url
+from ..forms.items import (
     ApproveForm,
     AttachmentForm,
     ItemEditForm,

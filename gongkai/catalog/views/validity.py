@@ -16,9 +16,9 @@ from gongkai.core.http import service_errors
 from gongkai.core.workdays import format_date
 from gongkai.orgs.permissions import Action, has_perm
 
-from .. import selectors
-from ..forms_validity import ValidityForm
+from ..forms.validity import ValidityForm
 from ..models import Column, ReviewEntry, Validity
+from ..selectors import staff as selectors
 from ..services.validity import item_set_validity
 
 

@@ -41,7 +41,7 @@ FOOTER = "此邮件由政务公开工作平台自动发送，请勿直接回复�
 def absolute_url(url: str) -> str:
     if not url or "://" in url:
         return url
-    return str(getattr(settings, "GONGKAI_BASE_URL", "")).rstrip("/") + url
+    return str(settings.GONGKAI_BASE_URL).rstrip("/") + url
 
 
 def email_body(notification: Notification) -> str:

@@ -61,7 +61,7 @@ class MemorySmsBackend(SmsBackend):
 
 
 def get_backend() -> SmsBackend:
-    return import_string(getattr(settings, "GONGKAI_SMS_BACKEND", "") or DEFAULT_BACKEND)()
+    return import_string(settings.GONGKAI_SMS_BACKEND or DEFAULT_BACKEND)()
 
 
 def sms_text(label: str, title: str) -> str:

@@ -1,8 +1,8 @@
-"""Deadlines in uncovered years: the 「（估算）」 mark, the page banner, the administrators' notice."""
+"""Deadlines in uncovered years: the 「（估算）」 mark and the page banner (the administrators'
+notice is the workbench's: workbench/tests/test_admin_notices.py)."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
@@ -16,7 +16,6 @@ from gongkai.core import calendar_banner
 from gongkai.core.calendar_banner import (
     PLACEHOLDER,
     CalendarBannerMiddleware,
-    admin_notices,
     record_gaps,
 )
 from gongkai.core.workdays import Deadline
@@ -27,7 +26,6 @@ BANNER_2027 = (
     "2027年节假日安排尚未录入，期限按周末推算，可能不准确</div>"
 )
 MIDDLEWARE = "gongkai.core.calendar_banner.CalendarBannerMiddleware"
-CONTEXT_PROCESSOR = "gongkai.core.calendar_banner.admin_notices"
 
 
 def render(source: str, request=None, **context) -> str:
@@ -190,61 +188,6 @@ class TestEndToEnd:
         body = client.get("/deadline/", {"start": "2026-12-20"}).content.decode()
         assert 'class="calendar-banner"' not in body
         assert "2027年1月18日" in body
-
-
-@pytest.mark.django_db
-class TestAdminNotices:
-    @pytest.fixture
-    def today(self, monkeypatch):
-        def _set(day):
-            monkeypatch.setattr(calendar_banner, "_today", lambda: day)
-
-        _set(D(2026, 11, 26))
-        return _set
-
-    def request_for(self, user, path="/workbench/"):
-        request = RequestFactory().get(path)
-        request.user = user
-        return request
-
-    def test_administrator_is_told_to_enter_next_year_in_november(self, admin_user, today):
-        notices = admin_notices(self.request_for(admin_user))["admin_notices"]
-        assert len(notices) == 1
-        assert "2027年节假日安排尚未录入，请根据国务院办公厅通知录入" in notices[0]
-        assert 'href="/workbench/calendar/2027/edit/"' in notices[0]
-
-    def test_not_before_november(self, admin_user, today):
-        today(D(2026, 10, 31))
-        assert admin_notices(self.request_for(admin_user)) == {}
-
-    def test_the_current_year_any_time(self, admin_user, today):
-        today(D(2027, 3, 1))
-        notices = admin_notices(self.request_for(admin_user))["admin_notices"]
-        assert "2027年节假日安排尚未录入" in notices[0]
-
-    def test_none_once_entered(self, admin_user, today, enter_2027):
-        enter_2027()
-        assert admin_notices(self.request_for(admin_user)) == {}
-
-    def test_others_and_other_pages_see_nothing(self, coordinator, liaison_a, admin_user, today):
-        assert admin_notices(self.request_for(coordinator)) == {}
-        assert admin_notices(self.request_for(liaison_a)) == {}
-        assert admin_notices(self.request_for(admin_user, "/")) == {}
-
-    def test_anonymous(self, today):
-        from django.contrib.auth.models import AnonymousUser
-
-        assert admin_notices(self.request_for(AnonymousUser())) == {}
-
-    def test_shown_on_workbench_pages(self, settings, login, admin_user, today):
-        templates = copy.deepcopy(django_settings.TEMPLATES)
-        processors = templates[0]["OPTIONS"]["context_processors"]
-        if CONTEXT_PROCESSOR not in processors:
-            processors.append(CONTEXT_PROCESSOR)
-        settings.TEMPLATES = templates
-        body = login(admin_user).get("/workbench/").content.decode()
-        assert "2027年节假日安排尚未录入，请根据国务院办公厅通知录入" in body
-        assert '<a href="/workbench/calendar/2027/edit/">去录入</a>' in body
 
 
 def test_banner_text_uses_the_year_without_separators():

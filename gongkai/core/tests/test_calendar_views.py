@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from gongkai.core import workdays
-from gongkai.core.forms_calendar import (
+from gongkai.core.forms.calendar import (
     CalendarYearForm,
     LineError,
     format_holidays,

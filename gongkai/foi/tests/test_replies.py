@@ -32,9 +32,9 @@ _foi_patterns = [
     *urls_staff.urlpatterns,
 ]
 urlpatterns = [
-    path("accounts/", include("gongkai.orgs.urls_accounts")),
+    path("accounts/", include("gongkai.orgs.urls")),
     path("workbench/foi/", include((_foi_patterns, "foi"))),
-    path("workbench/catalog/", include("gongkai.catalog.urls_staff")),
+    path("workbench/catalog/", include("gongkai.catalog.urls")),
     path("workbench/notifications/", include("gongkai.core.notifications.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
 ]

@@ -76,7 +76,7 @@ def guide_settings() -> dict:
     """The office's contact details for the guide (Art. 12): ``settings.GONGKAI_GUIDE`` over
     the defaults; the office defaults to the site owner."""
     values = {**GUIDE_DEFAULTS, "office": settings.SITE_OWNER}
-    values.update({k: v for k, v in (getattr(settings, "GONGKAI_GUIDE", None) or {}).items() if v})
+    values.update({k: v for k, v in (settings.GONGKAI_GUIDE or {}).items() if v})
     return values
 
 

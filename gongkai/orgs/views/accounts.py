@@ -1,7 +1,7 @@
 """Staff sign-in: password (with django-axes lockout), TOTP code step, enrolment, logout.
 
 Flow for a user with a confirmed TOTP device: the password step does NOT log in; it stores the
-pending user in the session (expires after PENDING_SECONDS) and asks for the code at
+pending user in the session (expires after settings.ACCOUNTS_OTP_PENDING_SECONDS) and asks for the code at
 /accounts/otp/. Only a valid code calls django.contrib.auth.login and django_otp.login.
 """
 
@@ -34,11 +34,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 
 from .. import twofactor
-from ..forms_accounts import LoginForm, TokenForm
+from ..forms.accounts import LoginForm, TokenForm
 from ..permissions import is_staff_member
 
-#: How long the password step stays valid while waiting for the code (seconds).
-PENDING_SECONDS = 300
 PENDING_KEY = "accounts_pending_login"
 
 
@@ -67,7 +65,7 @@ def _with_next(url: str, next_url: str) -> str:
 
 
 def _pending_seconds() -> int:
-    return int(getattr(settings, "ACCOUNTS_OTP_PENDING_SECONDS", PENDING_SECONDS))
+    return int(settings.ACCOUNTS_OTP_PENDING_SECONDS)
 
 
 def _start_pending(request: HttpRequest, user, next_url: str) -> None:

@@ -67,11 +67,8 @@ class PlanCopyResult:
     tasks_by_unit: dict[int, int] = field(default_factory=dict)
 
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-
-
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "PLANS_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.PLANS_MAX_UPLOAD_BYTES)
 
 
 def parse_upload(data: bytes, *, filename: str = "", known_units=()) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongkai.core.workdays import is_workday
 from gongkai.orgs.models import Unit
 from gongkai.plans import services
-from gongkai.plans.forms_imports import mapping_prefix
+from gongkai.plans.forms.imports import mapping_prefix
 from gongkai.plans.models import ItemUnit, Plan, PlanImport, PlanItem, Task
 from gongkai.plans.tests.importing import (
     SEED_UNIT_NAMES,

@@ -1,4 +1,5 @@
-"""The seed plan (shared/seed): the acceptance table of its README, row by row."""
+"""The seed plan shipped in gongkai/plans/data: the acceptance table of its README (the answer
+key, copied to tests/data), row by row."""
 
 from __future__ import annotations
 
@@ -9,39 +10,27 @@ import pytest
 
 from gongkai.plans.parsing import all_unit_names, parse_file, parse_text
 
-SEED = Path("/work/shared/seed/000_b9d0d7dea662bf5e.txt")
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason="seed plan not available")
+DATA = Path(__file__).resolve().parent.parent / "data"
+#: The seed plan as shipped with the app (the demo imports it too).
+SEED = DATA / "seed_2017.txt"
+#: Its answer key: the seed's README (shared/seed/README.md), kept beside the tests.
+ANSWER_KEY = Path(__file__).resolve().parent / "data" / "seed_2017_expected.md"
 
-# (path, title begins with, responsible units) — copied from seed/README.md
-EXPECTED = [
-    ("一 （一） 1", "深化政府工作部门权责清单公开工作", {"区党政办"}),
-    ("一 （一） 2", "落实《广东省人民政府文件清理", {"区党政办"}),
-    ("一 （一） 3", "优化完善网上办事大厅建设", {"区党政办"}),
-    ("一 （二）", "推进农业供给侧结构性改革信息公开", {"区社区局"}),
-    ("一 （三）", "推进财税体制改革信息公开", {"区发改财政局"}),
-    ("一 （四）", "推进发展新产业、培育新动能", {"区科技产业局"}),
-    ("一 （五）", "推进化解过剩产能工作信息公开", {"区科技产业局"}),
-    ("二 （一）", "加强预期引导", {"区纪工委", "区发改财政局"}),
-    ("二 （二） 1", "及时公开市人社局社会保险", {"区社会事业局"}),
-    ("二 （二） 2", "及时公开市财政和我区相关税收政策", {"区发改财政局"}),
-    ("二 （二） 3", "及时公开“三旧”改造信息", {"区社区局"}),
-    ("二 （三）", "围绕防范金融风险推进公开", {"区发改财政局"}),
-    ("三 （一）", "推进重大建设项目和公共资源配置信息公开", {"区发改财政局", "区党政办"}),
-    ("三 （二）", "推进政府和社会资本合作（PPP）项目信息公开", {"区发改财政局"}),
-    ("四 （一）", "推进环境保护信息公开", {"区建设环保局"}),
-    ("四 （二） 1", "公开中小学招生意见", {"区社会事业局"}),
-    ("四 （二） 2", "推行卫生计生重大民生决策事项", {"区社会事业局"}),
-    ("四 （三）", "推进食品药品安全领域信息公开", {"区市场监管局"}),
-    ("五 （一）", "推进国资国企信息公开", {"区发改财政局"}),
-    ("五 （二）", "推进消费升级和产品质量提升工作信息公开", {"区市场监管局"}),
-    ("五 （三）", "围绕促进房地产市场平稳健康发展推进公开", {"区建设环保局"}),
-    ("五 （四）", "围绕防范遏制重特大生产安全事故推进公开", {"区安监局"}),
-    ("六", "通过高新区政府门户网站公开平台", {"区社会事业局", "区社区局"}),
-    ("七 （一）", "全面落实“五公开”工作机制", {"区党政办"}),
-    ("七 （二）", "进一步健全解读回应机制", {"区党政办"}),
-    ("七 （三）", "加强政务公开平台建设", {"区党政办"}),
-    ("七 （四）", "依法规范依申请公开工作", {"区党政办"}),
-]
+
+def _expected_rows() -> list[tuple[str, str, set[str]]]:
+    """(path, title begins with, responsible units) from the answer key's acceptance table."""
+    text = ANSWER_KEY.read_text(encoding="utf-8")
+    table = text.split("## What a correct import gives", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].isdigit():
+            assert int(cells[0]) == len(rows) + 1, line
+            rows.append((cells[1], cells[2], {u.strip() for u in cells[3].split(",")}))
+    return rows
+
+
+EXPECTED = _expected_rows()
 
 # Rows 4–8, 12–15, 18–22, 24–27: the （一） heading is the title, the paragraph below is the text.
 HEADING_TITLES = {4, 5, 6, 7, 8, 12, 13, 14, 15, 18, 19, 20, 21, 22, 24, 25, 26, 27}
@@ -75,6 +64,11 @@ RHYTHMS = [
 @pytest.fixture(scope="module")
 def result():
     return parse_file(SEED)
+
+
+def test_the_seed_and_its_answer_key_are_in_the_repository():
+    assert SEED.is_file() and ANSWER_KEY.is_file()
+    assert len(EXPECTED) == 27
 
 
 def test_seed_has_27_tasks_and_9_units(result):

@@ -25,8 +25,8 @@ from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, check_perm
 
 from .. import selectors, services
-from ..forms import cleaned
-from ..forms_imports import ImportRuleForm, NewRuleForm, PlanUploadForm, UnitMappingForm
+from ..forms.imports import ImportRuleForm, NewRuleForm, PlanUploadForm, UnitMappingForm
+from ..forms.plans import cleaned
 from ..models import PlanImport
 from ..parsing import describe
 from ..schedule import periods

@@ -17,7 +17,7 @@ from gongkai.core.workdays import CalendarNotCovered
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 
 from .. import selectors, services
-from ..forms import PlanCopyForm, RuleForm
+from ..forms.plans import PlanCopyForm, RuleForm
 from ..models import PlanImport, PlanItem, ScheduleRule, TaskStatus
 
 

@@ -24,7 +24,7 @@ from gongkai.core.workdays import CalendarNotCovered, format_date
 from gongkai.orgs.permissions import Action, has_perm, units_for
 
 from .. import selectors
-from ..forms_tasks import (
+from ..forms.tasks import (
     AcceptForm,
     EventForm,
     ProgressForm,

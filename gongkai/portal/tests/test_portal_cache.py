@@ -222,3 +222,20 @@ def test_invalidate_bumps_the_version_even_after_eviction(db):
     cache.delete(VERSION_KEY)
     invalidate_portal_cache()  # no error when the key is gone
     assert portal_cache_version() not in (before, before + 1)
+
+
+@pytest.mark.parametrize(
+    "signal, kwargs",
+    [
+        ("item_published", {"item_id": 1, "actor_id": None, "first": True}),
+        ("item_unpublished", {"item_id": 1}),
+        ("validity_changed", {"item_id": 1}),
+        ("columns_changed", {}),
+    ],
+)
+def test_every_catalog_signal_bumps_the_version(signal, kwargs):
+    from gongkai.catalog import signals
+
+    before = portal_cache_version()
+    getattr(signals, signal).send(sender=None, **kwargs)
+    assert portal_cache_version() == before + 1

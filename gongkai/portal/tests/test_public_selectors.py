@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from gongkai.catalog import selectors_public as public
 from gongkai.catalog.models import Column, Validity
+from gongkai.catalog.selectors import public
 from gongkai.catalog.tests.factories import ColumnFactory
 
 from . import helpers as h

@@ -110,7 +110,7 @@ def configured_shards() -> int:
     4): a full rebuild writes them in parallel, one process each."""
     from django.conf import settings
 
-    value = getattr(settings, "GONGKAI_SEARCH_SHARDS", None) or min(4, os.cpu_count() or 1)
+    value = settings.GONGKAI_SEARCH_SHARDS or min(4, os.cpu_count() or 1)
     return max(1, min(MAX_SHARDS, int(value)))
 
 

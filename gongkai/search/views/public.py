@@ -14,12 +14,9 @@ from .common import filter_choices
 
 @require_safe
 def search(request):
-    from gongkai.portal.views import portal_context
-
     params = search_params(request.GET)
     page = search_public(params)
     context = {
-        **portal_context(request),
         "nav": "search",
         "page": page,
         "params": params,

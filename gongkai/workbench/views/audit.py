@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from gongkai.core.forms import AuditFilterForm
+from gongkai.core.forms.audit import AuditFilterForm
 from gongkai.core.paging import paginate
-from gongkai.core.selectors import audit_event_list
 from gongkai.orgs.permissions import Action, has_perm, units_for
+from gongkai.orgs.selectors import audit_event_list
 
 
 def audit_list(request):

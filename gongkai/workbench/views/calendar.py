@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from gongkai.core import services
 from gongkai.core.calendar_banner import expected_years
 from gongkai.core.errors import ValidationFailed
-from gongkai.core.forms_calendar import CalendarYearForm, default_notice, initial_from_year
+from gongkai.core.forms.calendar import CalendarYearForm, default_notice, initial_from_year
 from gongkai.core.http import service_errors
 from gongkai.core.models import CalendarYear
 from gongkai.core.workdays import (

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gongkai.catalog import selectors as catalog_selectors
+from gongkai.catalog.selectors import staff as catalog_selectors
 from gongkai.core.http import service_errors
 from gongkai.orgs.permissions import Action, check_perm
 from gongkai.plans import selectors

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.core.http import service_errors
 from gongkai.orgs import selectors, services
-from gongkai.orgs.forms import UnitContactForm, UnitForm
+from gongkai.orgs.forms.administration import UnitContactForm, UnitForm
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 
 

@@ -8,7 +8,12 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.http import service_errors
 from gongkai.core.paging import paginate
 from gongkai.orgs import selectors, services
-from gongkai.orgs.forms import GrantRoleForm, PasswordResetForm, UserCreateForm, UserEditForm
+from gongkai.orgs.forms.administration import (
+    GrantRoleForm,
+    PasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from gongkai.orgs.models import Membership
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemoConfig(AppConfig):
+    """No models: installed only so that Django finds the `demo` management command."""
+
+    name = "gongkai.demo"
+    label = "demo"
+    verbose_name = _("演示数据")
