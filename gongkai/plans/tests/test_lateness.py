@@ -163,7 +163,7 @@ def test_completed_late_is_shown_in_the_list_detail_and_dashboard(
     body = client.get(reverse("plans:task_detail", args=[ledger.on_time.pk])).content.decode()
     assert "逾期完成" not in body
 
-    response = client.get(reverse("plans:dashboard"), {"plan": ledger.plan.pk})
+    response = client.get(reverse("workbench:dashboard"), {"plan": ledger.plan.pk})
     data = response.context["data"]
     assert data["completed_late_count"] == 1
     (unit,) = data["units"]

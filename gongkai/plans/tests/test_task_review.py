@@ -262,7 +262,7 @@ def test_dashboard_counts_tasks_waiting_for_sign_off_as_the_units(login, task, p
     services.task_submit(actor=people.liaison_a, task=task, text="已公开")
     Task.objects.update(due_date=timezone.localdate() - dt.timedelta(days=1))
     response = login(people.coordinator).get(
-        reverse("plans:dashboard"), {"plan": task.item.plan_id}
+        reverse("workbench:dashboard"), {"plan": task.item.plan_id}
     )
     data = response.context["data"]
     assert data["status_counts"]["reviewing"] == 1 and data["status_counts"]["submitted"] == 0
