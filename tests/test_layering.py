@@ -80,3 +80,63 @@ def test_a_wrong_way_import_would_be_caught(graph, layers, importer, imported):
         assert graph.find_illegal_dependencies_for_layers(layers=layers)
     finally:
         graph.remove_import(importer=importer, imported=imported)
+
+
+def import_cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Every set of modules that import each other in a circle (strongly connected components
+    of more than one module, Tarjan's algorithm, iterative)."""
+    modules = sorted(graph.modules)
+    edges = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in modules}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    for root in modules:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            for j in range(i, len(edges[node])):
+                nxt = edges[node][j]
+                if nxt not in index:
+                    work += [(node, j + 1), (nxt, 0)]
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        cycles.append(sorted(component))
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+    return cycles
+
+
+def test_no_module_imports_in_a_circle(graph):
+    """Not only apps: no two modules under gongkai/ import each other, directly or through
+    others (imports inside functions count)."""
+    assert import_cycles(graph) == []
+
+
+def test_a_module_cycle_would_be_caught(graph):
+    graph.add_import(importer="gongkai.core.workdays", imported="gongkai.core.audit")
+    graph.add_import(importer="gongkai.core.audit", imported="gongkai.core.workdays")
+    try:
+        assert ["gongkai.core.audit", "gongkai.core.workdays"] in import_cycles(graph)
+    finally:
+        graph.remove_import(importer="gongkai.core.workdays", imported="gongkai.core.audit")
+        graph.remove_import(importer="gongkai.core.audit", imported="gongkai.core.workdays")

@@ -1,7 +1,7 @@
 """Delivery of notifications beyond the app (email, SMS), after the state change commits.
 
-`notify()` hands the ids of the notifications it wrote to `hand_over` on commit, which queues
-`deliver_notifications` as a job (`core.tasks.deliver_notifications_task`; in-process when asked,
+`notify()` hands the ids of the notifications it wrote to `jobs.hand_over` on commit, which queues
+`deliver_notifications` as a job (`jobs.deliver_notifications_task`; in-process when asked,
 or when the queue is unreachable). For each notification, the recipient's preference for its kind (`preferences.preference_for`) decides:
 
 * email  immediate → one email now (users with an address only);
@@ -86,23 +86,6 @@ def _send(messages: list[EmailMessage]) -> list[bool]:
         except Exception as exc:  # closing a broken connection must not hide the results
             logger.warning("email connection close failed: %s", type(exc).__name__)
     return results
-
-
-def hand_over(notification_ids: list[int], *, now: bool = False) -> None:
-    """After commit: queue the delivery (or deliver at once with `now`). Never raises."""
-    if not now:
-        try:
-            from gongkai.core.tasks import deliver_notifications_task
-
-            deliver_notifications_task(list(notification_ids))
-            return
-        except Exception as exc:
-            logger.warning(
-                "queueing the delivery of notifications %s failed (%s); delivering now",
-                notification_ids,
-                type(exc).__name__,
-            )
-    deliver_notifications(notification_ids)
 
 
 def deliver_notifications(notification_ids: list[int]) -> None:

@@ -31,6 +31,7 @@ from django.db import transaction
 
 from gongkai.core.models import Notification
 
+from .jobs import hand_over
 from .kinds import get_kind
 
 
@@ -69,7 +70,5 @@ def notify(
     )
     ids = [n.pk for n in created if n.pk is not None]
     if ids:
-        from .delivery import hand_over
-
         transaction.on_commit(partial(hand_over, ids, now=deliver_now))
     return created

@@ -14,6 +14,7 @@ from gongkai.core import schedule
 from gongkai.core import tasks as core_tasks
 from gongkai.core.models import EmailStatus, Notification, NotificationPreference
 from gongkai.core.notifications import delivery, kinds, notify, sms
+from gongkai.core.notifications import jobs as notification_jobs
 from gongkai.orgs.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -274,7 +275,7 @@ def test_mask_phone(phone, masked):
 
 def test_notify_queues_the_delivery(user, send, monkeypatch, mailoutbox):
     queued = []
-    monkeypatch.setattr(core_tasks, "deliver_notifications_task", queued.append)
+    monkeypatch.setattr(notification_jobs, "deliver_notifications_task", queued.append)
     [note] = send([user])
     assert queued == [[note.pk]]
     assert mailoutbox == [] and status(note) == EmailStatus.PENDING
@@ -284,7 +285,7 @@ def test_delivers_in_process_when_the_queue_is_down(user, send, monkeypatch, mai
     def down(ids):
         raise ConnectionError("redis down")
 
-    monkeypatch.setattr(core_tasks, "deliver_notifications_task", down)
+    monkeypatch.setattr(notification_jobs, "deliver_notifications_task", down)
     with caplog.at_level(logging.WARNING, logger="gongkai.core.notifications"):
         [note] = send([user])
     assert "delivering now" in caplog.text
@@ -293,7 +294,7 @@ def test_delivers_in_process_when_the_queue_is_down(user, send, monkeypatch, mai
 
 def test_deliver_now_skips_the_queue(user, monkeypatch, django_capture_on_commit_callbacks):
     queued = []
-    monkeypatch.setattr(core_tasks, "deliver_notifications_task", queued.append)
+    monkeypatch.setattr(notification_jobs, "deliver_notifications_task", queued.append)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         [note] = notify(kind=KIND, users=[user], title="标题", deliver_now=True)
     assert queued == [] and status(note) == EmailStatus.SENT
