@@ -44,6 +44,12 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def kind_label(self) -> str:
+        from gongkai.core.notifications.kinds import kind_label
+
+        return kind_label(self.kind)
+
 
 class EmailMode(models.TextChoices):
     IMMEDIATE = "immediate", _("即时邮件")
