@@ -153,10 +153,6 @@ def reminder_body(kind: str, app: Application, day: dt.date) -> str:
 # -- the source -------------------------------------------------------------------------------
 
 
-def application_key(application_id: int, kind: str, due_date: dt.date) -> str:
-    return source.key(application_id, kind, due_date)
-
-
 class ApplicationReminders(EventSource):
     name = SOURCE
     label = "依申请公开期限提醒"

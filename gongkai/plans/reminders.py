@@ -223,10 +223,6 @@ class _Recipients:
         return self._cache[key]
 
 
-def task_key(task_id: int, kind: str, due_date: dt.date) -> str:
-    return source.key(task_id, kind, due_date)
-
-
 class TaskReminders(EventSource):
     name = SOURCE
     label = "任务提醒"
