@@ -62,6 +62,22 @@ def liaison_b(unit_b):
 
 
 @pytest.fixture
+def staff(unit_a, unit_b, liaison_a, reviewer_a, liaison_b, coordinator, leader):
+    """Unit A: two 联络员 and two 审核人; unit B: one of each; a 公开办 user and a 领导 (for tests
+    of who is told what)."""
+    return {
+        "liaison": liaison_a,
+        "liaison2": user_with_role(Role.LIAISON, unit=unit_a, username="liaison_a2"),
+        "reviewer": reviewer_a,
+        "reviewer2": user_with_role(Role.REVIEWER, unit=unit_a, username="reviewer_a2"),
+        "liaison_b": liaison_b,
+        "reviewer_b": user_with_role(Role.REVIEWER, unit=unit_b, username="reviewer_b"),
+        "coordinator": coordinator,
+        "leader": leader,
+    }
+
+
+@pytest.fixture
 def password():
     return TEST_PASSWORD
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -33,7 +34,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.notifications import coordinators, unit_staff
-from gongkai.core.reminders import Due, DueReminder, already_sent, register_source, reminder_key
+from gongkai.core.reminders import DueReminder, EventSource
 from gongkai.core.workdays import (
     CalendarNotCovered,
     deadline_estimate,
@@ -91,7 +92,7 @@ def application_path(application_id: int) -> str:
 def _candidates(kind: str) -> QuerySet[Application]:
     return (
         Application.objects.filter(status__in=OPEN_STATUSES, due_date__isnull=False)
-        .exclude(already_sent(SOURCE, _NOTIFICATION_KINDS[kind]))
+        .exclude(source.already_sent(kind))
         .select_related("unit", "handler")
         .order_by("due_date", "pk")
     )
@@ -152,19 +153,17 @@ def reminder_body(kind: str, app: Application, day: dt.date) -> str:
 # -- the source -------------------------------------------------------------------------------
 
 
-def application_key(application_id: int, kind: str, due_date: dt.date) -> str:
-    return reminder_key(KEY_PREFIX, application_id, kind, due_date)
-
-
-class ApplicationReminders:
+class ApplicationReminders(EventSource):
     name = SOURCE
     label = "依申请公开期限提醒"
     columns = ("申请编号", "查询码", "办理单位", "答复期限")
+    key_prefix = KEY_PREFIX
+    events = Kind
+    notification_kinds = _NOTIFICATION_KINDS
 
-    def due(self, day: dt.date) -> Due:
+    def reminders(self, day: dt.date, skipped_kinds: dict[str, str]) -> Iterable[DueReminder]:
         """Each candidate's clock is recomputed from its events: one whose clock is paused or
         stopped after all, or whose stored due date is stale, is reported and not sent."""
-        result = Due()
         calendar = get_calendar()
         clocks: dict[int, object] = {}
         for kind, app in _select(day):
@@ -172,36 +171,23 @@ class ApplicationReminders:
                 clocks[app.pk] = compute_due(application_events_clock(app), calendar)
             clock = clocks[app.pk]
             stale = not clock.overdue_possible or clock.due != app.due_date
-            result.reminders.append(
-                DueReminder(
-                    key=application_key(app.pk, kind, app.due_date),
-                    kind=_NOTIFICATION_KINDS[kind],
-                    label=str(Kind(kind).label),
-                    recipients=_recipients(kind, app),
-                    title=reminder_title(kind, app),
-                    body=reminder_body(kind, app, day),
-                    url=application_path(app.pk),
-                    object_id=app.pk,
-                    due_date=app.due_date,
-                    fields=(
-                        str(app.pk),
-                        app.tracking_code,
-                        str(app.unit) if app.unit_id else "尚未分办",
-                        format_date(app.due_date),
-                    ),
-                    skip="期限已暂停或已变更" if stale else "",
-                )
+            yield self.entry(
+                kind,
+                app,
+                recipients=_recipients(kind, app),
+                title=reminder_title(kind, app),
+                body=reminder_body(kind, app, day),
+                url=application_path(app.pk),
+                fields=(
+                    str(app.pk),
+                    app.tracking_code,
+                    str(app.unit) if app.unit_id else "尚未分办",
+                    format_date(app.due_date),
+                ),
+                skip="期限已暂停或已变更" if stale else "",
             )
-        return result
 
 
 source = ApplicationReminders()
-
-
-def reminders_due(day: dt.date) -> list[DueReminder]:
-    """What is due on `day` and not yet sent (a pure read; includes those to be skipped)."""
-    return source.due(day).reminders
-
-
-def register() -> None:
-    register_source(source)
+reminders_due = source.reminders_due
+register = source.register

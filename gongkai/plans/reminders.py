@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -31,7 +32,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.notifications import coordinators, unit_staff
-from gongkai.core.reminders import Due, DueReminder, already_sent, register_source, reminder_key
+from gongkai.core.reminders import DueReminder, EventSource
 from gongkai.core.workdays import CalendarNotCovered, add_workdays, format_date, workdays_between
 
 from . import notifications
@@ -103,7 +104,7 @@ def _open_tasks(kind: str) -> QuerySet[Task]:
     """Open tasks of live items without a reminder of `kind` for their current due date."""
     return (
         Task.objects.filter(status__in=OPEN_STATUSES, item__is_removed=False)
-        .exclude(already_sent(SOURCE, _NOTIFICATION_KINDS[kind]))
+        .exclude(source.already_sent(kind))
         .select_related("item", "unit")
         .order_by("due_date", "unit__sort_order", "pk")
     )
@@ -222,49 +223,33 @@ class _Recipients:
         return self._cache[key]
 
 
-def task_key(task_id: int, kind: str, due_date: dt.date) -> str:
-    return reminder_key(KEY_PREFIX, task_id, kind, due_date)
-
-
-class TaskReminders:
+class TaskReminders(EventSource):
     name = SOURCE
     label = "任务提醒"
     columns = ("任务编号", "任务", "责任单位", "完成时限")
+    key_prefix = KEY_PREFIX
+    events = Kind
+    notification_kinds = _NOTIFICATION_KINDS
 
-    def due(self, day: dt.date) -> Due:
-        result = Due()
+    def reminders(self, day: dt.date, skipped_kinds: dict[str, str]) -> Iterable[DueReminder]:
         recipients = _Recipients()
-        for kind, task in _select(day, result.skipped_kinds):
-            title = task.item.title
-            result.reminders.append(
-                DueReminder(
-                    key=task_key(task.pk, kind, task.due_date),
-                    kind=_NOTIFICATION_KINDS[kind],
-                    label=str(Kind(kind).label),
-                    recipients=recipients.for_reminder(kind, task),
-                    title=reminder_title(kind, task),
-                    body=reminder_body(kind, task, day),
-                    url=task_path(task.pk),
-                    object_id=task.pk,
-                    due_date=task.due_date,
-                    fields=(
-                        str(task.pk),
-                        title if len(title) <= 40 else title[:39] + "…",
-                        str(task.unit),
-                        format_date(task.due_date),
-                    ),
-                )
+        for kind, task in _select(day, skipped_kinds):
+            yield self.entry(
+                kind,
+                task,
+                recipients=recipients.for_reminder(kind, task),
+                title=reminder_title(kind, task),
+                body=reminder_body(kind, task, day),
+                url=task_path(task.pk),
+                fields=(
+                    str(task.pk),
+                    _one_line(task.item.title, 40),
+                    str(task.unit),
+                    format_date(task.due_date),
+                ),
             )
-        return result
 
 
 source = TaskReminders()
-
-
-def reminders_due(day: dt.date) -> list[DueReminder]:
-    """What is due on `day` and not yet sent: a pure read, nothing is written."""
-    return source.due(day).reminders
-
-
-def register() -> None:
-    register_source(source)
+reminders_due = source.reminders_due
+register = source.register

@@ -76,7 +76,12 @@ class Section:
 def _url(name: str, *args, **query) -> str:
     url = reverse(name, args=args)
     query = {k: v for k, v in query.items() if v not in (None, "")}
-    return f"{url}?{urlencode(query)}" if query else url
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+def _one_unit(unit_ids: set[int]) -> int | None:
+    """The item list filters by one unit: the section's, when it has exactly one."""
+    return next(iter(unit_ids)) if len(unit_ids) == 1 else None
 
 
 def _group(key, label, url, qs, to_row, *, urgent: bool = False) -> Group:
@@ -216,14 +221,14 @@ def liaison_section(user, unit_ids: set[int], day: dt.date) -> Section:
             _group(
                 "items_returned",
                 _("被退回修改的信息"),
-                _url("catalog:item_list", status="draft"),
+                _url("catalog:item_list", status="returned", unit=_one_unit(unit_ids)),
                 catalog_selectors.items_returned(user=user, unit_ids=unit_ids),
                 _item_row,
             ),
             _group(
                 "applications",
                 _("待办理的依申请公开"),
-                _url("foi:queue"),
+                _url("foi:queue", filter="mine", unit=sorted(unit_ids)),
                 foi_selectors.applications_waiting(user=user, unit_ids=unit_ids),
                 _application_row(day),
             ),
@@ -245,7 +250,7 @@ def reviewer_section(user, unit_ids: set[int], day: dt.date) -> Section:
         _group(
             "replies_review",
             _("待审核的答复"),
-            _url("foi:queue"),
+            _url("foi:queue", filter="approve", unit=sorted(unit_ids)),
             foi_selectors.replies_awaiting_approval(user=user, unit_ids=unit_ids),
             _application_row(day, _reply_url),
         ),

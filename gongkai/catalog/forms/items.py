@@ -152,7 +152,12 @@ class AttachmentForm(_VersionedForm):
 # The item list
 
 
-STATUS_CHOICES = [("", _("全部审核状态")), ("review", _("待我审核")), *ItemStatus.choices]
+STATUS_CHOICES = [
+    ("", _("全部审核状态")),
+    ("review", _("待我审核")),
+    ("returned", _("被退回修改")),
+    *ItemStatus.choices,
+]
 PUBLIC_CHOICES = [("", _("全部公开状态")), *PublicState.choices]
 
 

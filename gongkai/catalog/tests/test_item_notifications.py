@@ -32,21 +32,6 @@ def news():
     return ColumnFactory(kind=Column.Kind.NEWS, name="工作动态")
 
 
-@pytest.fixture
-def staff(unit_a, unit_b, liaison_a, reviewer_a, liaison_b, coordinator, leader):
-    """Unit A: two 联络员 and two 审核人; unit B: one of each; a 公开办 user and a 领导."""
-    return {
-        "liaison": liaison_a,
-        "liaison2": user_with_role(Role.LIAISON, unit=unit_a, username="liaison_a2"),
-        "reviewer": reviewer_a,
-        "reviewer2": user_with_role(Role.REVIEWER, unit=unit_a, username="reviewer_a2"),
-        "liaison_b": liaison_b,
-        "reviewer_b": user_with_role(Role.REVIEWER, unit=unit_b, username="reviewer_b"),
-        "coordinator": coordinator,
-        "leader": leader,
-    }
-
-
 def draft(actor, unit, column, title="关于开展安全生产检查的通知"):
     return item_create(actor=actor, unit=unit, column=column, title=title, body="<p>正文。</p>")
 

@@ -40,6 +40,7 @@ from ..forms.items import (
     item_initial,
 )
 from ..models import PUBLIC_STATES, Item, ItemAttachment, ItemStatus, PublicState
+from ..selectors import staff as staff_selectors
 from ..services import items as item_services
 from ..services.pii import item_mask_pii
 
@@ -90,15 +91,20 @@ def item_list(request):
             Q(title__icontains=q) | Q(index_number__icontains=q) | Q(doc_number__icontains=q)
         )
     review_q = Q(status=ItemStatus.SUBMITTED, unit__in=approve_unit_ids)
+    # the drafts the reviewer sent back, as on the home page (`items_returned`)
+    returned_q = Q(pk__in=staff_selectors.items_returned(user=user).values("pk"))
     counts = base.aggregate(
         all=Count("pk"),
         review=Count("pk", filter=review_q),
+        returned=Count("pk", filter=returned_q),
         **{s.value: Count("pk", filter=Q(status=s.value)) for s in ItemStatus},
     )
     items = base
     status = filters["status"]
     if status == "review":
         items = items.filter(review_q)
+    elif status == "returned":
+        items = items.filter(returned_q)
     elif status:
         items = items.filter(status=status)
     items = items.select_related("column", "unit").order_by("-updated_at", "-pk")
@@ -107,6 +113,8 @@ def item_list(request):
     badges = [("", _("全部"), counts["all"])]
     if approve_unit_ids:
         badges.append(("review", _("待我审核"), counts["review"]))
+    if has_perm(user, Action.EDIT) or status == "returned":
+        badges.append(("returned", _("被退回修改"), counts["returned"]))
     badges += [(s.value, s.label, counts[s.value]) for s in ItemStatus]
     return render(
         request,

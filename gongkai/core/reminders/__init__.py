@@ -9,6 +9,7 @@ from .engine import RESULT, Outcome, ReminderSummary, run_daily, run_reminders
 from .sources import (
     Due,
     DueReminder,
+    EventSource,
     ReminderSource,
     all_sources,
     already_sent,
@@ -21,6 +22,7 @@ __all__ = [
     "RESULT",
     "Due",
     "DueReminder",
+    "EventSource",
     "Outcome",
     "ReminderSource",
     "ReminderSummary",

@@ -10,9 +10,12 @@ API (stable):
         to units they may VIEW; unassigned applications only coordinators.
     application_get(*, user, application_id) -> Application        NotFound when not visible
     visible_application_ids(*, user, ids) -> set[int]    those of `ids` the user may see
-    application_queue(*, user, filter="", day=None, q="") -> (QuerySet, counts: dict)
-        filters (QUEUE_FILTERS): "" all, "new" 新登记, "correction" 待补正, "consulting" 征求意见中,
-        "due_soon" 5个工作日内到期, "overdue" 已逾期, "replied" 已答复
+    application_queue(*, user, filter="", day=None, q="", unit_ids=None) -> (QuerySet, counts)
+        filters (QUEUE_FILTERS): "" all, "mine" 待我办理, "approve" 答复待我审核, "new" 新登记,
+        "correction" 待补正, "consulting" 征求意见中, "due_soon" 5个工作日内到期, "overdue" 已逾期,
+        "replied" 已答复; `unit_ids` narrows the queue to those units (the home page's links)
+    applications_waiting / replies_awaiting_approval(*, user, unit_ids=None)
+        the home page's groups: the queue's "mine" / "approve" rows, most urgent first
     clock_for(application) -> Clock          the due date and its steps, from the events
     due_soon_limit(day) -> date              the 5th working day after `day` (estimated if uncovered)
     today() -> date
@@ -47,6 +50,8 @@ OPEN_STATUSES = (
 
 QUEUE_FILTERS = {
     "": "全部",
+    "mine": "待我办理",
+    "approve": "答复待我审核",
     "new": "新登记",
     "correction": "待补正",
     "consulting": "征求意见中",
@@ -82,7 +87,15 @@ def due_soon_limit(day: dt.date) -> dt.date:
     return deadline_estimate(day, DUE_SOON_WORKDAYS).date
 
 
-def _filter_q(name: str, day: dt.date) -> Q:
+def _filter_q(name: str, day: dt.date, user) -> Q:
+    if name == "mine":
+        # open and with the unit or the user, except while the reply is with the reviewer
+        return Q(
+            Q(unit__in=units_for(user, Action.EDIT)) | Q(handler=user),
+            status__in=[s for s in OPEN_STATUSES if s != Status.REPLY_PENDING],
+        )
+    if name == "approve":
+        return Q(status=Status.REPLY_PENDING, unit__in=units_for(user, Action.APPROVE))
     if name == "new":
         return Q(status=Status.REGISTERED)
     if name == "correction":
@@ -99,17 +112,21 @@ def _filter_q(name: str, day: dt.date) -> Q:
 
 
 def application_queue(
-    *, user, filter: str = "", day: dt.date | None = None, q: str = ""
+    *, user, filter: str = "", day: dt.date | None = None, q: str = "", unit_ids=None
 ) -> tuple[QuerySet[Application], dict[str, int]]:
     day = day or today()
     base = application_list(user=user)
+    if unit_ids is not None:
+        base = base.filter(unit_id__in=list(unit_ids))
     q = (q or "").strip()
     if q:
         base = base.filter(Q(tracking_code__icontains=q) | Q(description__icontains=q))
-    counts = {name: base.filter(_filter_q(name, day)).count() for name in QUEUE_FILTERS}
+    counts = {name: base.filter(_filter_q(name, day, user)).count() for name in QUEUE_FILTERS}
     name = filter if filter in QUEUE_FILTERS else ""
-    rows = base.filter(_filter_q(name, day))
-    if name in ("due_soon", "overdue"):
+    rows = base.filter(_filter_q(name, day, user))
+    if name in ("mine", "approve"):
+        rows = _by_urgency(rows)
+    elif name in ("due_soon", "overdue"):
         rows = rows.order_by("due_date", "pk")
     return rows, counts
 
@@ -127,30 +144,24 @@ def _by_urgency(qs: QuerySet[Application]) -> QuerySet[Application]:
     return qs.order_by(F("due_date").asc(nulls_last=True), "arrived_at", "pk")
 
 
-def applications_waiting(*, user, unit_ids=None) -> QuerySet[Application]:
-    """Open applications assigned to the user or to a unit the user handles (EDIT), except those
-    whose reply is with the reviewer; most urgent first."""
-    units = units_for(user, Action.EDIT)
+def _personal(name: str, user, unit_ids) -> QuerySet[Application]:
+    qs = application_list(user=user).filter(_filter_q(name, today(), user))
     if unit_ids is not None:
-        units = units.filter(pk__in=list(unit_ids))
-    qs = Application.objects.filter(
-        Q(unit__in=units) | Q(handler=user, unit__in=units_for(user, Action.VIEW)),
-        status__in=OPEN_STATUSES,
-    ).exclude(status=Status.REPLY_PENDING)
-    return _by_urgency(qs.select_related("unit"))
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    return _by_urgency(qs)
+
+
+def applications_waiting(*, user, unit_ids=None) -> QuerySet[Application]:
+    """Open applications assigned to a unit the user handles (EDIT) or to the user, except those
+    whose reply is with the reviewer (the queue's "mine"), in `unit_ids` if given; most urgent
+    first."""
+    return _personal("mine", user, unit_ids)
 
 
 def replies_awaiting_approval(*, user, unit_ids=None) -> QuerySet[Application]:
     """Applications whose drafted reply letter awaits approval (答复待审核) by the user as the
-    unit's reviewer; most urgent first."""
-    units = units_for(user, Action.APPROVE)
-    if unit_ids is not None:
-        units = units.filter(pk__in=list(unit_ids))
-    return _by_urgency(
-        Application.objects.filter(unit__in=units, status=Status.REPLY_PENDING).select_related(
-            "unit"
-        )
-    )
+    unit's reviewer (the queue's "approve"), in `unit_ids` if given; most urgent first."""
+    return _personal("approve", user, unit_ids)
 
 
 def applications_unassigned(*, user) -> QuerySet[Application]:

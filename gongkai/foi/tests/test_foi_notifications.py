@@ -46,19 +46,9 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def staff(unit_a, unit_b, liaison_a, reviewer_a, liaison_b, coordinator, leader):
-    """Unit A: two 联络员 and two 审核人; unit B: one of each; two 公开办 users and a 领导."""
-    return {
-        "liaison": liaison_a,
-        "liaison2": user_with_role(Role.LIAISON, unit=unit_a, username="liaison_a2"),
-        "reviewer": reviewer_a,
-        "reviewer2": user_with_role(Role.REVIEWER, unit=unit_a, username="reviewer_a2"),
-        "liaison_b": liaison_b,
-        "reviewer_b": user_with_role(Role.REVIEWER, unit=unit_b, username="reviewer_b"),
-        "coordinator": coordinator,
-        "coordinator2": user_with_role(Role.COORDINATOR, username="coord2"),
-        "leader": leader,
-    }
+def staff(staff):
+    """The shared `staff` (conftest.py) and a second 公开办 user."""
+    return {**staff, "coordinator2": user_with_role(Role.COORDINATOR, username="coord2")}
 
 
 def sent(kind) -> list[Notification]:

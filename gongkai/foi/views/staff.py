@@ -74,23 +74,38 @@ def queue(request):
         raise PermissionDenied()
     current = request.GET.get("filter", "")
     q = request.GET.get("q", "")[:100]
-    rows, counts = selectors.application_queue(user=request.user, filter=current, q=q)
+    # ?unit=3&unit=5: only those units' applications (the home page's links for one role)
+    scope = _queue_units(request)
+    rows, counts = selectors.application_queue(
+        user=request.user,
+        filter=current,
+        q=q,
+        unit_ids=[u.pk for u in scope] if scope else None,
+    )
     page = paginate(request, rows, per_page=50)
     page.object_list = list(page.object_list)
     flags = similarity.repeat_flags(page.object_list)
     for app in page.object_list:
         app.masked_id = crypto.mask_id(app.id_number_tail)
         app.repeat_matches = flags.get(app.pk, [])
+    units = [("unit", u.pk) for u in scope]
+
+    def query(filter: str, *scope) -> str:
+        return urlencode([(k, v) for k, v in [("filter", filter), ("q", q), *scope] if v])
+
+    # the personal filters only for those who handle or approve in some unit
+    hidden = {"mine": not has_perm(request.user, Action.EDIT)}
+    hidden["approve"] = not has_perm(request.user, Action.APPROVE)
     badges = [
         {
             "key": key or "all",
             "label": label,
             "count": counts[key],
-            "query": urlencode({k: v for k, v in {"filter": key, "q": q}.items() if v})
-            or "filter=",
+            "query": query(key, *units) or "filter=",
             "current": key == (current if current in selectors.QUEUE_FILTERS else ""),
         }
         for key, label in selectors.QUEUE_FILTERS.items()
+        if not hidden.get(key) or key == current
     ]
     return render(
         request,
@@ -100,10 +115,19 @@ def queue(request):
             "badges": badges,
             "q": q,
             "current": current,
+            "scope": scope,
+            "all_units_query": query(current) or "filter=",
+            "query": query(current, *units),
             "today": selectors.today(),
             "can_create": has_perm(request.user, Action.COORDINATE),
         },
     )
+
+
+def _queue_units(request) -> list[Unit]:
+    """The units named by `?unit=` (unknown ids and bad values are dropped)."""
+    ids = [int(v) for v in request.GET.getlist("unit")[:20] if v.isdigit()]
+    return list(Unit.objects.filter(pk__in=ids).order_by("sort_order", "pk")) if ids else []
 
 
 # -- staff entry ---------------------------------------------------------------------------------

@@ -235,34 +235,18 @@ def task_review_return(
     """The unit's reviewer returns a submitted task to the liaison: 待单位审核 → 已退回."""
     task = _lock(task, expected_version)
     check_perm(actor, Action.APPROVE, task.unit)
-    reason = (reason or "").strip()[:MAX_TEXT]
-    if not reason:
-        raise ValidationFailed("退回时须填写理由")
     if task.status != TaskStatus.REVIEWING:
         raise ValidationFailed(f"任务处于“{task.get_status_display()}”状态，不需要单位审核")
-    before = task.status
-    task.status = TaskStatus.RETURNED
-    task.submitted_at = None
-    _save(task, before, ["status", "submitted_at"])
-    _entry(task, TaskEntry.Kind.REVIEW_RETURN, actor, reason, before)
-    audit_record(
-        actor=actor,
+    return _return(
+        actor,
+        task,
+        reason,
+        entry=TaskEntry.Kind.REVIEW_RETURN,
         action="task.review_return",
-        obj=task,
-        unit=task.unit,
-        summary=f"单位审核退回：{reason[:100]}",
-        before={"status": before},
-        after={"status": task.status},
+        summary="单位审核退回",
+        roles=(Role.LIAISON,),
+        title="任务被单位审核人退回",
     )
-    notify(
-        kind=notifications.TASK_RETURNED,
-        users=unit_staff(task.unit, roles=(Role.LIAISON,)),
-        title=f"任务被单位审核人退回：{_short(task)}",
-        body=reason,
-        url=task_url(task),
-        actor=actor,
-    )
-    return task
 
 
 @transaction.atomic
@@ -301,32 +285,48 @@ def task_accept(
 
 @transaction.atomic
 def task_return(*, actor, task: Task, reason: str, expected_version: int | None = None) -> Task:
+    """The coordinator returns a submitted task to the unit: 已报送 → 已退回."""
     task = _lock(task, expected_version)
     check_perm(actor, Action.COORDINATE, task.unit)
+    if task.status != TaskStatus.SUBMITTED:
+        raise ValidationFailed("只有已报送的任务可以退回")
+    # Both: the liaison redoes the work, and a resubmission may pass the reviewer again.
+    return _return(
+        actor,
+        task,
+        reason,
+        entry=TaskEntry.Kind.RETURN,
+        action="task.return",
+        summary="退回",
+        roles=(Role.LIAISON, Role.REVIEWER),
+        title="任务被公开办退回",
+    )
+
+
+def _return(actor, task: Task, reason: str, *, entry, action, summary, roles, title) -> Task:
+    """A locked task whose status and permission the caller checked goes back to the unit
+    (已退回) with a reason: ledger entry, audit record, notification to `roles`."""
     reason = (reason or "").strip()[:MAX_TEXT]
     if not reason:
         raise ValidationFailed("退回时须填写理由")
-    if task.status != TaskStatus.SUBMITTED:
-        raise ValidationFailed("只有已报送的任务可以退回")
     before = task.status
     task.status = TaskStatus.RETURNED
     task.submitted_at = None
     _save(task, before, ["status", "submitted_at"])
-    _entry(task, TaskEntry.Kind.RETURN, actor, reason, before)
+    _entry(task, entry, actor, reason, before)
     audit_record(
         actor=actor,
-        action="task.return",
+        action=action,
         obj=task,
         unit=task.unit,
-        summary=f"退回：{reason[:100]}",
+        summary=f"{summary}：{reason[:100]}",
         before={"status": before},
         after={"status": task.status},
     )
-    # Both: the liaison redoes the work, and a resubmission may pass the reviewer again.
     notify(
         kind=notifications.TASK_RETURNED,
-        users=unit_staff(task.unit, roles=(Role.LIAISON, Role.REVIEWER)),
-        title=f"任务被公开办退回：{_short(task)}",
+        users=unit_staff(task.unit, roles=roles),
+        title=f"{title}：{_short(task)}",
         body=reason,
         url=task_url(task),
         actor=actor,

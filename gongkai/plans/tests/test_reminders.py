@@ -101,7 +101,7 @@ def sent(kind=None):
 def record(task, event, due):
     """A reminder recorded earlier (by an earlier run or another worker)."""
     return Reminder.objects.create(
-        key=reminders.task_key(task.pk, event, due),
+        key=reminders.source.key(task.pk, event, due),
         source="plans",
         kind=f"plans.task_{event}",
         object_id=task.pk,

@@ -259,95 +259,89 @@ def task_submit(request, task_id: int):
     return _report(request, task_id, submit=True)
 
 
-def _decide(request, task_id: int, *, accept: bool):
+#: The four decisions on a reported task, each: the form (its prefix is the key), the name of
+#: the service, the field carrying the comment or reason (the same name in form and service),
+#: the permission whose absence turns an invalid form into a 403, the success message. The reviewer's sign-off
+#: (单位审核) passes the task on to the coordinator or returns it to the liaison; the
+#: coordinator's acceptance (验收) completes it or returns it to the unit.
+_DECISIONS = {
+    "review_approve": (
+        ReviewApproveForm,
+        "task_review_approve",
+        "comment",
+        Action.APPROVE,
+        gettext_lazy("审核通过，已报送公开办验收"),
+    ),
+    "review_return": (
+        ReviewReturnForm,
+        "task_review_return",
+        "reason",
+        Action.APPROVE,
+        gettext_lazy("已退回，并已通知本单位联络员"),
+    ),
+    "accept": (
+        AcceptForm,
+        "task_accept",
+        "comment",
+        Action.COORDINATE,
+        gettext_lazy("已验收通过"),
+    ),
+    "return": (
+        ReturnForm,
+        "task_return",
+        "reason",
+        Action.COORDINATE,
+        gettext_lazy("已退回，并已通知责任单位"),
+    ),
+}
+
+
+def _decide(request, task_id: int, decision: str):
+    form_class, service, text_field, action, success = _DECISIONS[decision]
+    service = getattr(task_services, service)
     task = selectors.task_get(user=request.user, task_id=task_id)
-    prefix = "accept" if accept else "return"
-    form = (AcceptForm if accept else ReturnForm)(request.POST, prefix=prefix)
+    form = form_class(request.POST, prefix=decision)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if accept:
-                task_services.task_accept(
-                    actor=request.user,
-                    task=task,
-                    comment=data["comment"],
-                    expected_version=data["version"],
-                )
-            else:
-                task_services.task_return(
-                    actor=request.user,
-                    task=task,
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                )
-        except ValidationFailed as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已验收通过") if accept else _("已退回，并已通知责任单位"))
-            return redirect("plans:task_detail", task_id=task.pk)
-    elif not has_perm(request.user, Action.COORDINATE, task.unit):
-        raise PermissionDenied()
-    return _detail(request, task, status=400, **{f"{prefix}_form": form})
-
-
-def _review(request, task_id: int, *, approve: bool):
-    """The unit reviewer's sign-off (单位审核): pass the task on to the coordinator, or return it
-    to the liaison with a reason."""
-    task = selectors.task_get(user=request.user, task_id=task_id)
-    prefix = "review_approve" if approve else "review_return"
-    form = (ReviewApproveForm if approve else ReviewReturnForm)(request.POST, prefix=prefix)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if approve:
-                task_services.task_review_approve(
-                    actor=request.user,
-                    task=task,
-                    comment=data["comment"],
-                    expected_version=data["version"],
-                )
-            else:
-                task_services.task_review_return(
-                    actor=request.user,
-                    task=task,
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                )
-        except ValidationFailed as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("审核通过，已报送公开办验收") if approve else _("已退回，并已通知本单位联络员"),
+            service(
+                actor=request.user,
+                task=task,
+                expected_version=data["version"],
+                **{text_field: data[text_field]},
             )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, success)
             return redirect("plans:task_detail", task_id=task.pk)
-    elif not has_perm(request.user, Action.APPROVE, task.unit):
+    elif not has_perm(request.user, action, task.unit):
         raise PermissionDenied()
-    return _detail(request, task, status=400, **{f"{prefix}_form": form})
+    return _detail(request, task, status=400, **{f"{decision}_form": form})
 
 
 @service_errors
 @require_POST
 def task_review_approve(request, task_id: int):
-    return _review(request, task_id, approve=True)
+    return _decide(request, task_id, "review_approve")
 
 
 @service_errors
 @require_POST
 def task_review_return(request, task_id: int):
-    return _review(request, task_id, approve=False)
+    return _decide(request, task_id, "review_return")
 
 
 @service_errors
 @require_POST
 def task_accept(request, task_id: int):
-    return _decide(request, task_id, accept=True)
+    return _decide(request, task_id, "accept")
 
 
 @service_errors
 @require_POST
 def task_return(request, task_id: int):
-    return _decide(request, task_id, accept=False)
+    return _decide(request, task_id, "return")
 
 
 @service_errors

@@ -14,15 +14,14 @@ message on stderr, never a traceback).
 
 from __future__ import annotations
 
-import io
 import json
-import shutil
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.core import pii
+from gongkai.core.management.console import print_rich
 from gongkai.core.text_extract import MAX_TEXT_CHARS, UnreadableFile, extract
 
 #: Refuse larger inputs outright; uploads are capped far below this.
@@ -114,7 +113,6 @@ class Command(BaseCommand):
         self.stderr.write(f"已写入打码副本：{out}（遮盖 {len(findings)} 处）")
 
     def _print_table(self, path: Path, text: str, findings: list[pii.Finding]) -> None:
-        from rich.console import Console
         from rich.table import Table
 
         if not findings:
@@ -142,12 +140,4 @@ class Command(BaseCommand):
                 name,
                 f"第 {line} 行第 {column} 字（{finding.start}–{finding.end}）",
             )
-        buffer = io.StringIO()
-        is_tty = self.stdout.isatty()
-        console = Console(
-            file=buffer,
-            force_terminal=is_tty,
-            width=shutil.get_terminal_size((120, 24)).columns if is_tty else 120,
-        )
-        console.print(table)
-        self.stdout.write(buffer.getvalue(), ending="")
+        print_rich(self.stdout, table)

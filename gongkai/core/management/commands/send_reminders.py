@@ -14,13 +14,12 @@ date gets that date. Nothing is ever sent twice for the same event either way.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import shutil
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from gongkai.core.management.console import print_rich
 from gongkai.core.reminders import RESULT, ReminderSummary, all_sources, get_source, run_reminders
 from gongkai.core.workdays import CalendarNotCovered, format_date, is_workday
 
@@ -75,17 +74,10 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def _print(self, summary: ReminderSummary) -> None:
-        from rich.console import Console
         from rich.table import Table
 
         mode = "（试运行：未发送、未记录）" if summary.dry_run else ""
-        buffer = io.StringIO()
-        is_tty = self.stdout.isatty()
-        console = Console(
-            file=buffer,
-            force_terminal=is_tty,
-            width=shutil.get_terminal_size((120, 24)).columns if is_tty else 120,
-        )
+        tables = []
         for name in summary.sources:
             source = get_source(name)
             outcomes = summary.for_source(name)
@@ -100,8 +92,8 @@ class Command(BaseCommand):
             table.add_column("结果")
             for o in outcomes:
                 table.add_row(o.label, *o.fields, str(o.recipients), str(o.emails), o.result_label)
-            console.print(table)
-        self.stdout.write(buffer.getvalue(), ending="")
+            tables.append(table)
+        print_rich(self.stdout, *tables)
         for name, skipped in summary.skipped_kinds.items():
             for label, reason in skipped.items():
                 self.stdout.write(f"未处理的{get_source(name).label}（{label}）：{reason}")

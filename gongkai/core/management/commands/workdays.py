@@ -14,9 +14,7 @@ A date in a year the calendar does not cover exits with status 2 and says so on 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import shutil
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +22,7 @@ from django.db import DatabaseError
 
 from gongkai.core import workdays
 from gongkai.core.errors import ApplicationError
+from gongkai.core.management.console import print_rich
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _ZH_DATE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
@@ -148,7 +147,6 @@ class Command(BaseCommand):
         self.stdout.write(result.isoformat())
 
     def _years(self, calendar, options):
-        from rich.console import Console
         from rich.table import Table
 
         from gongkai.core.calendar_banner import _today, expected_years
@@ -170,7 +168,7 @@ class Command(BaseCommand):
                 str(len(year.workdays)),
                 (notices.get(year.year) or "—") if entered else "—",
             )
-        self._print_rich(Console, table)
+        print_rich(self.stdout, table, width=100)
         for missing in expected_years(_today()):
             if not calendar.covers(missing):
                 self.stdout.write(
@@ -193,14 +191,3 @@ class Command(BaseCommand):
             self.stdout.write(f"  {fmt(day)}（{weekday}）{('  ' + name) if name else ''}")
         if not listed:
             self.stdout.write("  无")
-
-    def _print_rich(self, console_class, renderable):
-        buffer = io.StringIO()
-        is_tty = self.stdout.isatty()
-        console = console_class(
-            file=buffer,
-            force_terminal=is_tty,
-            width=shutil.get_terminal_size((100, 24)).columns if is_tty else 100,
-        )
-        console.print(renderable)
-        self.stdout.write(buffer.getvalue(), ending="")
