@@ -31,6 +31,7 @@ SEED_FILE = "seed_2017.txt"
 COORDINATOR = "gongkaiban"
 FGCZ = ("fgcz_liaison", "区发改财政局")
 SHSY = ("shsy_liaison", "区社会事业局")
+SHSY_REVIEWER = "shsy_reviewer"
 
 _REAL_NOW = timezone.now
 
@@ -125,6 +126,7 @@ def _progress(plan: Plan, coordinator, today: dt.date) -> dict[str, int]:
         "late": 0,
         "returned": 0,
         "submitted": 0,
+        "reviewing": 0,
         "in_progress": 0,
         "overdue": 0,
     }
@@ -179,7 +181,15 @@ def _progress(plan: Plan, coordinator, today: dt.date) -> dict[str, int]:
             counts["in_progress"] += 1
     shsy = User.objects.filter(username=SHSY[0]).first()
     shsy_unit = Unit.objects.filter(short_name=SHSY[1]).first()
+    shsy_reviewer = User.objects.filter(username=SHSY_REVIEWER).first()
     if shsy is not None and shsy_unit is not None:
+        if shsy_reviewer is not None:
+            # 社会事业局 has its submissions signed off by its reviewer (单位审核) before they
+            # reach the 公开办: one signed off and waiting for acceptance, one waiting for him.
+            from gongkai.orgs.services import unit_update
+
+            with _at(_moment(_shift(today, -10), 9)):
+                unit_update(actor=shsy_reviewer, unit=shsy_unit, task_review_required=True)
         tasks = list(
             Task.objects.filter(item__plan=plan, unit=shsy_unit, due_date__gte=today).order_by(
                 "due_date", "item__position", "pk"
@@ -190,15 +200,20 @@ def _progress(plan: Plan, coordinator, today: dt.date) -> dict[str, int]:
                 task = services.task_report_progress(
                     actor=shsy, task=task, text="已整理本年度相关信息，正在逐项核对后发布。"
                 )
-            if n == 0:
-                with _at(_moment(_shift(today, -1), 17)):
-                    services.task_submit(
+            if n == 0 or (n == 1 and shsy_reviewer is not None):
+                with _at(_moment(_shift(today, -2 + n), 17)):
+                    task = services.task_submit(
                         actor=shsy,
                         task=task,
                         text="已在门户网站专栏集中公开。",
                         links=[("https://www.zhuhai-hitech.gov.cn/xxgk/shbz/", "社会保障信息专栏")],
                     )
-                counts["submitted"] += 1
+                if n == 0 and task.status == TaskStatus.REVIEWING:
+                    with _at(_moment(_shift(today, -1), 10)):
+                        task = services.task_review_approve(
+                            actor=shsy_reviewer, task=task, comment="已核对，同意报送。"
+                        )
+                counts["reviewing" if task.status == TaskStatus.REVIEWING else "submitted"] += 1
             else:
                 counts["in_progress"] += 1
     counts["overdue"] = Task.objects.filter(

@@ -73,6 +73,17 @@ def test_demo_plan_with_progress_and_idempotent():
     assert entries.filter(kind=TaskEntry.Kind.ACCEPT, actor__username="gongkaiban").exists()
     assert entries.filter(kind=TaskEntry.Kind.SUBMIT, actor__username="fgcz_liaison").exists()
     assert entries.filter(actor__username="shsy_liaison").exists()
+    # 社会事业局 needs its reviewer's sign-off: one signed off (待验收), one waiting for him
+    shsy = Unit.objects.get(short_name="区社会事业局")
+    assert shsy.task_review_required
+    shsy_tasks = Task.objects.filter(item__plan=plan, unit=shsy)
+    assert (
+        shsy_tasks.filter(status=TaskStatus.REVIEWING).count() == 1 == result.progress["reviewing"]
+    )
+    assert shsy_tasks.filter(status=TaskStatus.SUBMITTED).count() == 1
+    assert entries.filter(
+        kind=TaskEntry.Kind.REVIEW_APPROVE, actor__username="shsy_reviewer"
+    ).exists()
     assert all(e.created_at <= timezone.now() for e in entries)
     assert result.progress["returned"] == 1 and result.progress["late"] == len(late)
 

@@ -64,7 +64,7 @@ class Command(BaseCommand):
         )
         console.print(
             f"演示进展：已完成 {p.get('completed', 0)} 条（其中逾期完成 {p.get('late', 0)} 条），"
-            f"待验收 {p.get('submitted', 0)} 条，进行中 {p.get('in_progress', 0)} 条，"
+            f"待验收 {p.get('submitted', 0)} 条，待单位审核 {p.get('reviewing', 0)} 条，进行中 {p.get('in_progress', 0)} 条，"
             f"已退回 {p.get('returned', 0)} 条，已逾期 {p.get('overdue', 0)} 条"
         )
 
