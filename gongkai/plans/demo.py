@@ -89,7 +89,11 @@ def demo_plan_load(*, today: dt.date | None = None) -> DemoPlanResult:
         imp = services.plan_import_prepare(
             actor=coordinator, data=seed_bytes(), filename=SEED_FILE, title=title, year=today.year
         )
-        result = services.plan_import_confirm(actor=coordinator, plan_import=imp)
+        # the demo shows a year under way (done, late and overdue work), so its plan starts
+        # on 1 January rather than on the day the demo is loaded
+        result = services.plan_import_confirm(
+            actor=coordinator, plan_import=imp, effective_from=None
+        )
         progress = _progress(result.plan, coordinator, today)
     return DemoPlanResult(
         result.plan,

@@ -15,6 +15,12 @@ from gongkai.orgs.models import Unit
 class Plan(models.Model):
     title = models.CharField(_("方案名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    effective_from = models.DateField(
+        _("生效日期"),
+        null=True,
+        blank=True,
+        help_text=_("台账只生成完成时限在此日期及以后的任务；为空时自年初起"),
+    )
     source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
     source_sha256 = models.CharField(_("文件摘要"), max_length=64, blank=True)
     copied_from = models.ForeignKey(
@@ -42,6 +48,12 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def starts_on(self) -> dt.date:
+        """The first day tasks may fall due: the effective-from date, or 1 January of the
+        plan year when none is set (plans imported before the field existed)."""
+        return self.effective_from or dt.date(self.year, 1, 1)
 
 
 class PlanItem(models.Model):

@@ -178,3 +178,35 @@ def event_period(params: dict[str, Any], event_date: dt.date, calendar: WorkdayC
         due = _due(calendar, event_date + dt.timedelta(days=params.get("days", 0)))
     label = f"{event_date.year}年{event_date.month}月{event_date.day}日事件"
     return Period(event_date, due, label, due)
+
+
+def default_effective_from(year: int, today: dt.date) -> dt.date | None:
+    """A new plan's effective-from date: today when today falls in the plan year (nothing is
+    overdue on the day it is imported), otherwise None, i.e. from 1 January (a plan for next
+    year, or one recorded after its year, keeps every period)."""
+    return today if today.year == year else None
+
+
+def check_effective_from(day: dt.date | None, year: int) -> None:
+    """An effective-from date must fall in the plan year (None: from 1 January)."""
+    if day is not None and day.year != year:
+        raise ValidationFailed(f"生效日期应在方案年度（{year}年）之内")
+
+
+def planned_periods(
+    rules: list[tuple[Any, str, dict[str, Any]]],
+    year: int,
+    calendar: WorkdayCalendar,
+    starts_on: dt.date | None = None,
+) -> list[tuple[Any, Period]]:
+    """The (rule key, period) pairs the ledger generates for one item whose rules are
+    [(key, kind, params)]: every rule's periods, or the year-end default period when the item
+    has no rule (key None); periods due before `starts_on` are left out."""
+    planned: list[tuple[Any, Period]] = []
+    for key, kind, params in rules:
+        planned.extend((key, period) for period in periods(kind, params, year, calendar))
+    if not rules:
+        planned.append((None, default_period(year, calendar)))
+    if starts_on is not None:
+        planned = [(key, period) for key, period in planned if period.due >= starts_on]
+    return planned

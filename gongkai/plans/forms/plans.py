@@ -169,3 +169,30 @@ class PlanCopyForm(forms.Form):
                 "title": plan.title.replace(str(plan.year), str(year)),
             }
         super().__init__(*args, **kwargs)
+
+
+class EffectiveFromForm(forms.Form):
+    """A plan's 生效日期, on the plan page and at the import's confirm step. Left empty: the
+    plan runs from 1 January of its year."""
+
+    effective_from = forms.DateField(
+        label=_("生效日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "完成时限在此日期之前的周期不生成台账任务，方案导入当天不会出现逾期任务；"
+            "留空表示自方案年度1月1日起"
+        ),
+    )
+
+    def __init__(self, *args, year: int, **kwargs):
+        self.year = year
+        super().__init__(*args, **kwargs)
+
+    def clean_effective_from(self):
+        day = self.cleaned_data.get("effective_from")
+        if day is not None and day.year != self.year:
+            raise forms.ValidationError(
+                _("生效日期应在方案年度（%(year)s年）之内") % {"year": self.year}
+            )
+        return day

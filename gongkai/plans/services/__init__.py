@@ -10,7 +10,14 @@ from .imports import (
     plan_import_file,
     plan_import_prepare,
 )
-from .ledger import ledger_generate, rule_create, rule_delete, rule_update, task_create_for_event
+from .ledger import (
+    ledger_generate,
+    plan_set_effective_from,
+    rule_create,
+    rule_delete,
+    rule_update,
+    task_create_for_event,
+)
 from .tasks import (
     task_accept,
     task_attach_link,
@@ -31,6 +38,7 @@ __all__ = [
     "plan_import_discard",
     "plan_import_file",
     "plan_import_prepare",
+    "plan_set_effective_from",
     "rule_create",
     "rule_delete",
     "rule_update",

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from gongkai.core.audit import audit_record
@@ -27,8 +28,12 @@ from gongkai.orgs.permissions import Action, check_perm
 from .. import notifications
 from ..models import ItemUnit, Plan, PlanImport, PlanItem, ScheduleRule, Task
 from ..parsing import PlanParseError, parse_file
-from ..schedule import clean_rule
+from ..schedule import check_effective_from, clean_rule, default_effective_from
 from .ledger import _generate
+
+#: `plan_import_confirm(effective_from=DEFAULT)`: the plan starts on the confirm date when
+#: that falls in the plan year, else on 1 January (`schedule.default_effective_from`).
+DEFAULT = object()
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,32 @@ def parse_upload(data: bytes, *, filename: str = "", known_units=()) -> dict[str
     return parsed
 
 
+def plan_content_counts(parsed: dict[str, Any]) -> dict[str, int]:
+    """What the parser found: items (paragraphs read as items), items without any unit name,
+    items without any timing phrase, and the totals of unit names and timing phrases."""
+    items = parsed.get("items") or []
+    names = {n for i in items for n in (*i.get("lead_units", []), *i.get("units", []))}
+    return {
+        "items": len(items),
+        "no_units": sum(1 for i in items if not (i.get("lead_units") or i.get("units"))),
+        "no_timing": sum(1 for i in items if not i.get("timing")),
+        "units": len(names),
+        "timing": sum(len(i.get("timing") or []) for i in items),
+    }
+
+
+def check_is_plan(parsed: dict[str, Any]) -> None:
+    """Refuse a document in which no item has a unit or a timing phrase: that is no work plan
+    (a notice, a letter), and importing it would make a ledger of nothing but year-end rows."""
+    counts = plan_content_counts(parsed)
+    if counts["units"] == 0 and counts["timing"] == 0:
+        raise ValidationFailed(
+            f"这份文件不像工作方案：共识别出 {counts['items']} 段文字，"
+            "其中 0 个责任单位、0 个时限表述，无法生成台账。"
+            "请检查是否上传了正确的分工方案（应写明每项任务的责任单位和完成时限）。"
+        )
+
+
 def _known_unit_names() -> list[str]:
     names: list[str] = []
     for unit in Unit.objects.filter(is_active=True):
@@ -110,6 +141,7 @@ def plan_import_prepare(
     if not 2000 <= int(year) <= 2100:
         raise ValidationFailed("年度应为2000到2100之间的年份")
     parsed = parse_upload(data, filename=filename, known_units=_known_unit_names())
+    check_is_plan(parsed)
     title = (
         (title or "").strip()
         or os.path.splitext(os.path.basename(filename))[0]
@@ -311,18 +343,26 @@ def plan_import_confirm(
     unit_map: dict[str, int | None] | None = None,
     unit_choices: Iterable[UnitChoice] = (),
     rule_overrides: dict | None = None,
+    effective_from: Any = DEFAULT,
 ) -> PlanImportResult:
     """Create the plan, its tree, units, rules and the year's ledger in one transaction, and
     tell the coordinators and each unit that received tasks.
 
     unit_map maps names as written to unit ids (None: ignore that name); unit_choices are the
     coordinator's decisions on unrecognised names (new units and aliases are created in this
-    transaction, so a refused import leaves none behind). A re-import
-    (`plan_import.replaces`) updates that plan instead: see `_apply_reimport`."""
+    transaction, so a refused import leaves none behind). effective_from: the plan's 生效日期
+    (a date in the plan year, None for 1 January, DEFAULT for the confirm date — see
+    `schedule.default_effective_from`); no period due before it is generated. A re-import
+    (`plan_import.replaces`) updates that plan instead and keeps its effective-from date: see
+    `_apply_reimport`."""
     check_perm(actor, Action.COORDINATE)
     imp = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     if imp.status != PlanImport.Status.PENDING:
         raise ValidationFailed("该导入已处理，请勿重复提交")
+    check_is_plan(imp.parsed)
+    if effective_from is DEFAULT:
+        effective_from = default_effective_from(imp.year, timezone.localdate())
+    check_effective_from(effective_from, imp.year)
     overrides = rule_overrides or {}
     unit_map = {**(unit_map or {}), **_apply_unit_choices(actor, unit_choices)}
     resolve = _resolve_units(imp.parsed, unit_map)
@@ -339,6 +379,7 @@ def plan_import_confirm(
         plan = Plan.objects.create(
             title=imp.title,
             year=imp.year,
+            effective_from=effective_from,
             source_name=imp.source_name,
             source_sha256=imp.source_sha256,
             created_by=actor,
@@ -380,10 +421,13 @@ def plan_import_file(
     title: str,
     year: int,
     unit_map: dict[str, int | None] | None = None,
+    effective_from: Any = DEFAULT,
 ) -> PlanImportResult:
     """Prepare and confirm in one go (the command line): nothing is kept when it fails."""
     imp = plan_import_prepare(actor=actor, data=data, filename=filename, title=title, year=year)
-    return plan_import_confirm(actor=actor, plan_import=imp, unit_map=unit_map)
+    return plan_import_confirm(
+        actor=actor, plan_import=imp, unit_map=unit_map, effective_from=effective_from
+    )
 
 
 def _notify_plan(actor, plan: Plan, verb: str, summary: str, tasks_by_unit: dict) -> None:
@@ -484,15 +528,24 @@ def _apply_reimport(
 
 
 @transaction.atomic
-def plan_copy(*, actor, plan: Plan, year: int, title: str = "") -> PlanCopyResult:
+def plan_copy(
+    *, actor, plan: Plan, year: int, title: str = "", effective_from: Any = DEFAULT
+) -> PlanCopyResult:
     """Copy a plan's tree, units and rules to a new year and generate that year's ledger; the
-    other coordinators and each unit that received tasks are told, as for an import."""
+    other coordinators and each unit that received tasks are told, as for an import.
+
+    The copy's effective-from date is not the original's (that belongs to the original's
+    year): by default today when copying into the current year, else 1 January."""
     check_perm(actor, Action.COORDINATE)
     if not 2000 <= int(year) <= 2100:
         raise ValidationFailed("年度应为2000到2100之间的年份")
+    if effective_from is DEFAULT:
+        effective_from = default_effective_from(int(year), timezone.localdate())
+    check_effective_from(effective_from, int(year))
     new = Plan.objects.create(
         title=title.strip() or plan.title.replace(str(plan.year), str(year)),
         year=year,
+        effective_from=effective_from,
         source_name=plan.source_name,
         source_sha256=plan.source_sha256,
         copied_from=plan,

@@ -15,7 +15,13 @@ from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, check_perm
 
 from ..models import ItemUnit, Plan, PlanItem, ScheduleRule, Task, TaskEntry, TaskStatus
-from ..schedule import Period, clean_rule, default_period, event_period, periods
+from ..schedule import (
+    Period,
+    check_effective_from,
+    clean_rule,
+    event_period,
+    planned_periods,
+)
 
 _BATCH = 2000
 
@@ -26,15 +32,15 @@ def _require_calendar(calendar: WorkdayCalendar, year: int) -> None:
 
 
 def _planned_periods(
-    rules: list[ScheduleRule], year: int, calendar
+    rules: list[ScheduleRule], plan: Plan, calendar
 ) -> list[tuple[int | None, Period]]:
-    planned: list[tuple[int | None, Period]] = []
-    for rule in rules:
-        for period in periods(rule.kind, rule.params, year, calendar):
-            planned.append((rule.pk, period))
-    if not rules:
-        planned.append((None, default_period(year, calendar)))
-    return planned
+    """The item's periods in the plan year, none due before the plan's effective-from date."""
+    return planned_periods(
+        [(rule.pk, rule.kind, rule.params) for rule in rules],
+        plan.year,
+        calendar,
+        plan.starts_on,
+    )
 
 
 _TASK_COLUMNS = (
@@ -118,7 +124,7 @@ def _generate(
 
     rows: list[tuple] = []
     for item in items:
-        planned = _planned_periods(rules_by_item.get(item.pk, []), plan.year, calendar)
+        planned = _planned_periods(rules_by_item.get(item.pk, []), plan, calendar)
         for rule_id, period in planned:
             for unit_id in units_by_item.get(item.pk, []):
                 if (item.pk, unit_id, rule_id, period.start, period.end) in existing:
@@ -160,6 +166,39 @@ def ledger_generate(*, actor, plan: Plan) -> int:
         after={"created": created},
     )
     return created
+
+
+@transaction.atomic
+def plan_set_effective_from(*, actor, plan: Plan, effective_from: dt.date | None) -> dict[str, int]:
+    """Change the plan's effective-from date (None: from 1 January) and make the ledger follow
+    in the same transaction: periods now in range are generated; tasks due before a later date
+    that nobody has worked on (未开始, no history) are removed, those with any history kept.
+    Returns {"removed": n, "created": n}."""
+    check_perm(actor, Action.COORDINATE)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    check_effective_from(effective_from, plan.year)
+    before = plan.effective_from
+    if before == effective_from:
+        return {"removed": 0, "created": 0}
+    plan.effective_from = effective_from
+    plan.save(update_fields=["effective_from", "updated_at"])
+    removed = _untouched_tasks({"item__plan": plan, "due_date__lt": plan.starts_on})
+    Task.objects.filter(pk__in=removed).delete()
+    created = _generate(plan)
+    shown = effective_from.isoformat() if effective_from else f"{plan.year}年1月1日（年初）"
+    audit_record(
+        actor=actor,
+        action="plan.effective_from",
+        obj=plan,
+        summary=(f"生效日期改为 {shown}：删除未开始任务 {len(removed)} 条，新建任务 {created} 条"),
+        before={"effective_from": before.isoformat() if before else None},
+        after={
+            "effective_from": effective_from.isoformat() if effective_from else None,
+            "removed": len(removed),
+            "created": created,
+        },
+    )
+    return {"removed": len(removed), "created": created}
 
 
 def _untouched_tasks(rule_or_item_filter) -> list[int]:

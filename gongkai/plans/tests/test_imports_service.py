@@ -34,7 +34,7 @@ from gongkai.plans.tests.importing import (
     xlsx_bytes,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_year_plans")]
 
 
 @pytest.fixture(autouse=True)

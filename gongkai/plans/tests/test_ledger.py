@@ -11,7 +11,7 @@ from gongkai.plans import services
 from gongkai.plans.models import ItemUnit, Task, TaskStatus
 from gongkai.plans.tests.factories import PlanFactory, item_with
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_year_plans")]
 
 
 def test_generate_creates_tasks_per_item_unit_period(coordinator):

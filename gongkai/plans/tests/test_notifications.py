@@ -21,7 +21,7 @@ from gongkai.plans.models import Task
 from gongkai.plans.tests.factories import PlanFactory, item_with
 from gongkai.plans.tests.importing import make_seed_units, reset_calendar, seed_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_year_plans")]
 
 
 @pytest.fixture

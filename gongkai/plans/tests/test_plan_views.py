@@ -10,7 +10,7 @@ from gongkai.plans.models import ItemUnit, Plan, PlanItem, ScheduleRule, Task, T
 from gongkai.plans.tests.factories import PlanFactory, item_with
 from gongkai.plans.tests.importing import reset_calendar
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_year_plans")]
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", plans.plan_list, name="plan_list"),
     path("<int:plan_id>/", plans.plan_detail, name="plan_detail"),
     path("<int:plan_id>/copy/", plans.plan_copy, name="plan_copy"),
+    path("<int:plan_id>/effective-from/", plans.plan_effective_from, name="plan_effective_from"),
     path("<int:plan_id>/reimport/", imports.plan_reimport, name="plan_reimport"),
     path("<int:plan_id>/items/<int:item_id>/rules/new/", plans.rule_add, name="rule_add"),
     path("<int:plan_id>/rules/<int:rule_id>/edit/", plans.rule_edit, name="rule_edit"),

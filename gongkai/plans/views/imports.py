@@ -9,12 +9,14 @@ leaves nothing behind (the confirm service does both).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,10 +28,11 @@ from gongkai.orgs.permissions import Action, check_perm
 
 from .. import selectors, services
 from ..forms.imports import ImportRuleForm, NewRuleForm, PlanUploadForm, UnitMappingForm
-from ..forms.plans import cleaned
+from ..forms.plans import EffectiveFromForm, cleaned
 from ..models import PlanImport
 from ..parsing import describe
-from ..schedule import periods
+from ..schedule import default_effective_from, planned_periods
+from ..services.imports import check_is_plan, plan_content_counts
 
 # -- review state kept in the session -------------------------------------------------------
 
@@ -118,15 +121,23 @@ def _effective_rules(index: int, data: dict, stored: dict[str, Any]) -> list[dic
     return rows
 
 
-def _per_unit_estimate(rules: list[dict], year: int, calendar) -> int:
-    """Ledger tasks one unit of the item will get in the plan year (as `ledger._generate`)."""
+def _per_unit_estimate(
+    rules: list[dict], year: int, calendar, starts_on: dt.date | None = None
+) -> int:
+    """Ledger tasks one unit of the item will get in the plan year (as `ledger._generate`),
+    none due before `starts_on`."""
     active = [r["rule"] for r in rules if r["rule"] is not None and not r["error"]]
-    if not active:
-        return 1  # no rule: one task, done within the year
-    return sum(len(periods(r["kind"], r, year, calendar)) for r in active)
+    keyed = [(n, r["kind"], r) for n, r in enumerate(active)]
+    return len(planned_periods(keyed, year, calendar, starts_on))
 
 
-def _tree(imp: PlanImport, preview: dict, stored: dict[str, Any], calendar) -> list[dict]:
+def _tree(
+    imp: PlanImport,
+    preview: dict,
+    stored: dict[str, Any],
+    calendar,
+    starts_on: dt.date | None = None,
+) -> list[dict]:
     """Headings and items in document order, as the confirm will create them."""
     sections = preview["sections"]
     seen: set[tuple] = set()
@@ -148,7 +159,7 @@ def _tree(imp: PlanImport, preview: dict, stored: dict[str, Any], calendar) -> l
                 )
         rules = _effective_rules(item["index"], item, stored)
         unit_ids = {row["unit"].pk for row in item["unit_rows"] if row["unit"] is not None}
-        per_unit = _per_unit_estimate(rules, imp.year, calendar) if calendar else None
+        per_unit = _per_unit_estimate(rules, imp.year, calendar, starts_on) if calendar else None
         rows.append(
             {
                 "heading": False,
@@ -180,14 +191,53 @@ def _mapping_forms(preview: dict, data=None) -> list[UnitMappingForm]:
     ]
 
 
-def _preview_page(request, imp: PlanImport, *, forms=None, error: str = "", status: int = 200):
+def _effective_form(imp: PlanImport, data=None) -> EffectiveFromForm | None:
+    """The 生效日期 field of the confirm step (a new plan only: a re-import keeps the plan's)."""
+    if imp.replaces_id:
+        return None
+    initial = {"effective_from": default_effective_from(imp.year, timezone.localdate())}
+    return EffectiveFromForm(data, year=imp.year, initial=initial, prefix="plan")
+
+
+def _starts_on(imp: PlanImport, form: EffectiveFromForm | None) -> dt.date | None:
+    """The date the preview's estimates count from."""
+    if imp.replaces_id:
+        return imp.replaces.starts_on
+    if form is None:
+        return None
+    if form.is_bound:
+        return form.cleaned_data.get("effective_from") if form.is_valid() else None
+    return form.initial.get("effective_from")
+
+
+def _not_a_plan(imp: PlanImport) -> str:
+    """The refusal message when no item has units or timing, else ""."""
+    try:
+        check_is_plan(imp.parsed)
+    except ValidationFailed as exc:
+        return exc.message
+    return ""
+
+
+def _preview_page(
+    request,
+    imp: PlanImport,
+    *,
+    forms=None,
+    effective_form=None,
+    error: str = "",
+    status: int = 200,
+):
     preview = selectors.import_preview(plan_import=imp)
     stored = stored_overrides(request, imp)
     calendar = get_calendar()
     covered = calendar.covers(imp.year)
-    tree = _tree(imp, preview, stored, calendar if covered else None)
+    effective_form = effective_form if effective_form is not None else _effective_form(imp)
+    starts_on = _starts_on(imp, effective_form)
+    tree = _tree(imp, preview, stored, calendar if covered else None, starts_on)
     items = [row for row in tree if not row["heading"]]
     unit_names = {row["name"] for item in preview["items"] for row in item["unit_rows"]}
+    counts = plan_content_counts(imp.parsed)
     context = {
         "imp": imp,
         "pending": imp.status == PlanImport.Status.PENDING,
@@ -201,6 +251,11 @@ def _preview_page(request, imp: PlanImport, *, forms=None, error: str = "", stat
         "item_count": len(items),
         "unit_count": len(unit_names),
         "unresolved_count": len(preview["unresolved"]),
+        "no_unit_count": counts["no_units"],
+        "no_timing_count": counts["no_timing"],
+        "not_a_plan": _not_a_plan(imp),
+        "effective_form": effective_form,
+        "starts_on": starts_on,
         "adjusted_count": sum(1 for row in items if row["adjusted"]),
         "invalid_count": sum(1 for row in items if row["invalid"]),
         "task_estimate": sum(row["estimate"] or 0 for row in items) if covered else None,
@@ -375,28 +430,57 @@ def import_confirm(request, import_id: int):
         return _done_redirect(request, imp)
     preview = selectors.import_preview(plan_import=imp)
     forms = _mapping_forms(preview, request.POST)
+    effective_form = _effective_form(imp, request.POST)
     if not all(form.is_valid() for form in forms):
         return _preview_page(
             request,
             imp,
             forms=forms,
+            effective_form=effective_form,
             status=400,
             error=_("请为每个未识别的单位名称选择处理方式：对应到已有单位、新建单位或忽略。"),
         )
+    if effective_form is not None and not effective_form.is_valid():
+        return _preview_page(
+            request,
+            imp,
+            forms=forms,
+            effective_form=effective_form,
+            status=400,
+            error=_("请填写有效的生效日期，或留空表示自年初起。"),
+        )
+    extra = {}
+    if effective_form is not None:
+        extra["effective_from"] = effective_form.cleaned_data["effective_from"]
     try:
         result = services.plan_import_confirm(
             actor=request.user,
             plan_import=imp,
             unit_choices=_unit_choices(forms),
             rule_overrides=service_overrides(stored_overrides(request, imp)),
+            **extra,
         )
     except CalendarNotCovered as exc:
-        return _preview_page(request, imp, forms=forms, error=_calendar_message(exc), status=400)
+        return _preview_page(
+            request,
+            imp,
+            forms=forms,
+            effective_form=effective_form,
+            error=_calendar_message(exc),
+            status=400,
+        )
     except ValidationFailed as exc:
         imp.refresh_from_db()
         if imp.status != PlanImport.Status.PENDING:
             return _done_redirect(request, imp)
-        return _preview_page(request, imp, forms=forms, error=exc.message, status=400)
+        return _preview_page(
+            request,
+            imp,
+            forms=forms,
+            effective_form=effective_form,
+            error=exc.message,
+            status=400,
+        )
     _save_overrides(request, imp, {})
     if result.replaced:
         messages.success(

@@ -17,7 +17,7 @@ from gongkai.core.workdays import CalendarNotCovered
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 
 from .. import selectors, services
-from ..forms.plans import PlanCopyForm, RuleForm
+from ..forms.plans import EffectiveFromForm, PlanCopyForm, RuleForm
 from ..models import PlanImport, PlanItem, ScheduleRule, TaskStatus
 
 
@@ -150,6 +150,43 @@ def plan_copy(request, plan_id: int):
             return redirect("plans:plan_detail", plan_id=result.plan.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/plans/copy.html", {"plan": plan, "form": form}, status=status)
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def plan_effective_from(request, plan_id: int):
+    """Change the plan's 生效日期; the ledger follows (see `services.plan_set_effective_from`)."""
+    plan = _coordinated_plan(request, plan_id)
+    form = EffectiveFromForm(
+        request.POST or None, year=plan.year, initial={"effective_from": plan.effective_from}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.plan_set_effective_from(
+                actor=request.user, plan=plan, effective_from=form.cleaned_data["effective_from"]
+            )
+        except CalendarNotCovered as exc:
+            form.add_error(
+                None,
+                _("%(message)s。请系统管理员先录入该年度节假日安排；生效日期未修改。")
+                % {"message": exc.message},
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "生效日期已更新：删除尚未开始的任务 %(removed)s 条，新建任务 %(created)s 条；"
+                    "已有进展的任务保持不变。"
+                )
+                % counts,
+            )
+            return redirect("plans:plan_detail", plan_id=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "plans/plans/effective_from.html", {"plan": plan, "form": form}, status=status
+    )
 
 
 # -- rules (after-import adjustment) ----------------------------------------------------------

@@ -1,0 +1,15 @@
+"""Fixtures shared by the plans tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def whole_year_plans(monkeypatch):
+    """New plans start on 1 January instead of today (tests written against the full-year
+    ledger of a plan year that may be the current one; the start date itself is tested in
+    test_effective_from.py)."""
+    from gongkai.plans.services import imports
+
+    monkeypatch.setattr(imports, "default_effective_from", lambda year, today: None)
