@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gongkai.cli import main as gongkai_main
+from gongkai.core.workdays import is_workday
 from gongkai.plans.models import ItemUnit, Plan, PlanImport, PlanItem, Task
 from gongkai.plans.tests.importing import (
     SEED_UNIT_NAMES,
@@ -58,10 +60,10 @@ def test_dry_run_json_shape_on_the_seed(seed_file):
     make_seed_units()
     before = _counts()
     report = json.loads(_run(seed_file, "--dry-run", "--json"))
-    assert set(report) == {"items", "unresolved_units", "warnings"}
+    assert {"items", "unresolved_units", "warnings"} <= set(report)
     assert len(report["items"]) == 27
     for item in report["items"]:
-        assert set(item) == ITEM_KEYS
+        assert set(item) == ITEM_KEYS | {"rules", "due_dates"}
         assert isinstance(item["path"], list) and all(isinstance(p, str) for p in item["path"])
         for timing in item["timing"]:
             assert set(timing) == {"phrase", "rule"} and "kind" in timing["rule"]
@@ -216,3 +218,87 @@ def test_underscore_spelling_works_too(seed_file):
     out = io.StringIO()
     call_command("import_plan", seed_file, "--dry-run", "--json", stdout=out)
     assert len(json.loads(out.getvalue())["items"]) == 27
+
+
+# -- effective rules and due dates ---------------------------------------------------------------
+
+
+def _item(report, path: str) -> dict:
+    return next(i for i in report["items"] if " ".join(i["path"]) == path)
+
+
+def test_dry_run_gives_each_items_rules_and_due_dates_on_working_days(seed_file):
+    make_seed_units()
+    report = json.loads(_run(seed_file, "--dry-run", "--json", "--year", "2026"))
+    assert report["year"] == 2026 and report["effective_from"] is None
+    assert report["calendar_note"] is None
+    for item in report["items"]:
+        for rule in item["rules"]:
+            assert set(rule) >= {"kind", "label"} and rule["label"]
+        assert item["due_dates"] == sorted(set(item["due_dates"]))
+        for day in item["due_dates"]:
+            day = dt.date.fromisoformat(day)
+            assert day.year == 2026 and is_workday(day), day
+    # 二（一）: 按月 + 每月25日前 + 及时, each with its plain meaning
+    eighth = _item(report, "二 （一）")
+    assert [r["kind"] for r in eighth["rules"]] == ["monthly", "monthly", "timely"]
+    assert eighth["rules"][1]["label"] == "每月25日前（遇节假日提前至前一工作日）"
+    dates = eighth["due_dates"]
+    assert "2026-01-23" in dates and "2026-01-25" not in dates  # a Sunday: the Friday before
+    # 25 September 2026 is the Mid-Autumn holiday (a weekday): the working day before
+    assert "2026-09-24" in dates and "2026-09-25" not in dates
+    # 28 February 2026 is a Saturday worked for the Spring Festival: a month end due that day
+    assert "2026-02-28" in _item(report, "三 （一）")["due_dates"]
+    # no timing phrase: the year-end default, as the import makes it
+    assert _item(report, "一 （二）")["rules"] == []
+    assert _item(report, "一 （二）")["due_dates"] == ["2026-12-31"]
+    # an event rule makes no period until the event is recorded
+    assert _item(report, "一 （一） 2")["rules"][0]["kind"] == "event"
+    assert _item(report, "一 （一） 2")["due_dates"] == []
+
+
+def test_dry_run_due_dates_match_the_ledger_an_import_makes(seed_file, coordinator):
+    make_seed_units()
+    args = ("--year", "2026", "--effective-from", "2026-06-15")
+    report = json.loads(_run(seed_file, "--dry-run", "--json", *args))
+    _run(seed_file, *args, "--user", coordinator.username)
+    plan = Plan.objects.get()
+    assert plan.effective_from == dt.date(2026, 6, 15)
+    for item in plan.items.filter(is_task=True):
+        ledger = sorted({d.isoformat() for d in item.tasks.values_list("due_date", flat=True)})
+        expected = _item(report, item.path_label)["due_dates"] if item.item_units.exists() else []
+        assert ledger == expected, item.path_label
+
+
+def test_effective_from_leaves_out_earlier_due_dates(seed_file):
+    make_seed_units()
+    whole = json.loads(_run(seed_file, "--dry-run", "--json", "--year", "2026"))
+    later = json.loads(
+        _run(seed_file, "--dry-run", "--json", "--year", "2026", "--effective-from", "2026-06-15")
+    )
+    assert later["effective_from"] == "2026-06-15"
+    for before, after in zip(whole["items"], later["items"], strict=True):
+        assert after["due_dates"] == [d for d in before["due_dates"] if d >= "2026-06-15"]
+    assert "2026-01-23" not in _item(later, "二 （一）")["due_dates"]
+    assert "2026-09-24" in _item(later, "二 （一）")["due_dates"]
+
+
+def test_uncovered_year_gives_a_note_instead_of_due_dates(seed_file):
+    make_seed_units()
+    report = json.loads(_run(seed_file, "--dry-run", "--json", "--year", "2031"))
+    assert "2031年的节假日安排尚未录入" in report["calendar_note"]
+    assert all(item["due_dates"] is None for item in report["items"])
+    assert _item(report, "二 （一）")["rules"][1]["kind"] == "monthly"
+    table = _run(seed_file, "--dry-run", "--year", "2031")
+    assert "2031年的节假日安排尚未录入" in table
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2026-13-01", "YYYY-MM-DD"), ("下个月", "YYYY-MM-DD"), ("2025-06-01", "方案年度")],
+)
+def test_bad_effective_from_is_refused(seed_file, value, message):
+    make_seed_units()
+    with pytest.raises(CommandError, match=message) as err:
+        _run(seed_file, "--dry-run", "--json", "--year", "2026", "--effective-from", value)
+    assert err.value.returncode == 2

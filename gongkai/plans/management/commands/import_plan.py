@@ -2,6 +2,8 @@
 
     gongkai import-plan 方案.docx --dry-run            → what the parser finds, nothing written
     gongkai import-plan 方案.docx --dry-run --json     → the same as JSON (UTF-8)
+    gongkai import-plan 方案.docx --dry-run --json --year 2026 --effective-from 2026-06-15
+        → per item also its effective rules and the due dates of the ledger it would make
     gongkai import-plan 方案.docx --year 2026 --title "2026年政务公开工作要点分工方案" \\
         --map "区财政局=区发改财政局" --ignore-unit "各相关单位" --user gongkaiban
 
@@ -13,6 +15,7 @@ imported then.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -23,13 +26,15 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from gongkai.core.errors import ApplicationError, ValidationFailed
-from gongkai.core.workdays import CalendarNotCovered
+from gongkai.core.workdays import CalendarNotCovered, WorkdayCalendar, get_calendar
 from gongkai.orgs.models import Membership, Role, Unit, User
 from gongkai.orgs.permissions import Action, has_perm
 from gongkai.orgs.selectors import unit_match_name
 
 from ... import services
-from ...services.imports import max_upload_bytes, parse_upload
+from ...parsing import describe
+from ...schedule import check_effective_from, clean_rule, planned_periods
+from ...services.imports import DEFAULT, check_is_plan, max_upload_bytes, parse_upload
 
 ITEM_KEYS = ("path", "title", "text", "lead_units", "units", "timing")
 
@@ -71,11 +76,74 @@ def unit_names(parsed: dict[str, Any]) -> list[str]:
     return list(seen)
 
 
-def dry_run_dict(parsed: dict[str, Any]) -> dict[str, Any]:
+def effective_rules(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rules the import would store for the item, as the ledger reads them (validated and
+    normalised by `schedule.clean_rule`), each {"kind", "label", "phrase", "params"} with the
+    plain-Chinese meaning as label; a rule the ledger would refuse also carries "error"."""
+    rules = []
+    for timing in item.get("timing") or []:
+        raw = dict(timing.get("rule") or {})
+        phrase = timing.get("phrase", "")
+        try:
+            kind, params = clean_rule(raw)
+        except ValidationFailed as exc:
+            try:
+                label = describe(raw)
+            except Exception:  # a label for a broken rule is best effort
+                label = str(raw.get("kind") or "")
+            rules.append(
+                {"kind": raw.get("kind"), "label": label, "phrase": phrase, "error": exc.message}
+            )
+            continue
+        rules.append(
+            {
+                "kind": kind,
+                "label": describe({"kind": kind, **params}),
+                "phrase": phrase,
+                "params": params,
+            }
+        )
+    return rules
+
+
+def due_dates(
+    rules: list[dict[str, Any]], year: int, calendar: WorkdayCalendar, starts_on: dt.date | None
+) -> list[str]:
+    """ISO dates of every period the ledger would make for the item in `year` (an item without
+    usable rules gets the year-end default, as the import does), none before `starts_on`."""
+    usable = [(n, r["kind"], r["params"]) for n, r in enumerate(rules) if "error" not in r]
+    periods = planned_periods(usable, year, calendar, starts_on)
+    return sorted({period.due.isoformat() for _key, period in periods})
+
+
+def calendar_note(year: int, calendar: WorkdayCalendar) -> str:
+    """ "" when the working-day calendar covers `year`, else why no due dates are given."""
+    if calendar.covers(year):
+        return ""
+    return (
+        f"{year}年的节假日安排尚未录入，无法按工作日计算完成时限（due_dates 为 null）；"
+        "请系统管理员先录入该年的放假和调休安排（gongkai workdays years 查看已覆盖的年份）"
+    )
+
+
+def dry_run_dict(
+    parsed: dict[str, Any],
+    *,
+    year: int | None = None,
+    effective_from: dt.date | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> dict[str, Any]:
     """The documented JSON shape: items (without source positions), unresolved unit names
-    (against the database), warnings."""
+    (against the database), warnings; per item also `rules` (the effective rules with their
+    plain meaning) and `due_dates` (ISO dates of the ledger periods due in `year` on the
+    working-day calendar, from `effective_from` on; null when the calendar does not cover the
+    year, explained in `calendar_note`)."""
+    year = year or timezone.localdate().year
+    calendar = calendar or get_calendar()
+    note = calendar_note(year, calendar)
     items = []
     for item in parsed["items"]:
+        rules = effective_rules(item)
         items.append(
             {
                 "path": list(item["path"]),
@@ -87,13 +155,24 @@ def dry_run_dict(parsed: dict[str, Any]) -> dict[str, Any]:
                     {"phrase": t.get("phrase", ""), "rule": dict(t.get("rule") or {})}
                     for t in item.get("timing", [])
                 ],
+                "rules": [{k: v for k, v in r.items() if k != "params"} for r in rules],
+                "due_dates": None if note else due_dates(rules, year, calendar, effective_from),
             }
         )
     unresolved = [name for name in unit_names(parsed) if unit_match_name(name=name) is None]
+    warnings = list(parsed.get("warnings", []))
+    try:
+        check_is_plan(parsed)
+    except ValidationFailed as exc:
+        warnings.append(f"不能导入：{exc.message}")
     return {
+        "year": year,
+        "effective_from": effective_from.isoformat() if effective_from else None,
+        "calendar_note": note or None,
         "items": items,
         "unresolved_units": unresolved,
-        "warnings": list(parsed.get("warnings", [])),
+        "items_without_units": sum(1 for i in items if not (i["lead_units"] or i["units"])),
+        "warnings": warnings,
     }
 
 
@@ -105,6 +184,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只解析并显示结果，不写入数据库")
         parser.add_argument("--json", action="store_true", help="与 --dry-run 一起使用：输出 JSON")
         parser.add_argument("--year", type=int, help="方案年度（默认今年）")
+        parser.add_argument(
+            "--effective-from",
+            default="",
+            metavar="YYYY-MM-DD",
+            help="生效日期：此前到期的周期不生成任务（默认导入当天；须在方案年度内）",
+        )
         parser.add_argument("--title", default="", help="方案名称（默认取文件名）")
         parser.add_argument(
             "--map",
@@ -167,9 +252,15 @@ class Command(BaseCommand):
             raise _fail(f"无法导入“{os.path.basename(path)}”：{exc.message}") from None
         except DatabaseError:
             raise CommandError("无法读取数据库，请先运行 gongkai migrate", returncode=1) from None
+        year = options["year"] or timezone.localdate().year
+        effective_from = self._effective_from(options["effective_from"], year)
         if options["dry_run"]:
             try:
-                report = dry_run_dict(parsed)
+                report = dry_run_dict(
+                    parsed,
+                    year=year,
+                    effective_from=None if effective_from is DEFAULT else effective_from,
+                )
             except DatabaseError:
                 raise CommandError(
                     "无法读取数据库，请先运行 gongkai migrate", returncode=1
@@ -181,7 +272,22 @@ class Command(BaseCommand):
             return
         if options["json"]:
             raise _fail("--json 只能与 --dry-run 一起使用")
-        self._import(parsed, data, path, options)
+        self._import(parsed, data, path, options, effective_from)
+
+    def _effective_from(self, value: str, year: int):
+        """The --effective-from date, checked against the plan year; DEFAULT when not given."""
+        value = (value or "").strip()
+        if not value:
+            return DEFAULT
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise _fail(f"--effective-from 应为 YYYY-MM-DD 格式的日期：{value}") from None
+        try:
+            check_effective_from(day, year)
+        except ValidationFailed as exc:
+            raise _fail(f"--effective-from：{exc.message}") from None
+        return day
 
     def _unit_map(self, parsed, options) -> dict[str, int | None]:
         names = unit_names(parsed)
@@ -231,7 +337,7 @@ class Command(BaseCommand):
             )
         return User.objects.get(pk=ids.pop())
 
-    def _import(self, parsed, data: bytes, path: str, options) -> None:
+    def _import(self, parsed, data: bytes, path: str, options, effective_from) -> None:
         year = options["year"] or timezone.localdate().year
         unit_map = self._unit_map(parsed, options)
         actor = self._actor(options["user"])
@@ -245,6 +351,7 @@ class Command(BaseCommand):
                     title=options["title"],
                     year=year,
                     unit_map=unit_map,
+                    effective_from=effective_from,
                 )
         except CalendarNotCovered as exc:
             raise _fail(
@@ -286,8 +393,19 @@ class Command(BaseCommand):
                 + "、".join(report["unresolved_units"])
                 + "[/yellow]"
             )
+        elif report["items_without_units"]:
+            console.print(
+                f"[yellow]已识别的单位名称都已对应；另有 {report['items_without_units']} 个条目"
+                "没有识别出单位[/yellow]"
+            )
         else:
             console.print("[green]所有单位名称都已对应到已登记的单位[/green]")
+        if report["calendar_note"]:
+            console.print(f"[yellow]{report['calendar_note']}[/yellow]")
+        else:
+            total = sum(len(item["due_dates"]) for item in report["items"])
+            start = report["effective_from"] or f"{report['year']}-01-01"
+            console.print(f"{report['year']}年自 {start} 起每个单位的完成时限共 {total} 个")
         for warning in report["warnings"]:
             console.print(f"[yellow]提示：{warning}[/yellow]")
         console.print("（未写入数据库：去掉 --dry-run 即正式导入）")
