@@ -154,3 +154,21 @@ def test_rule_changes_respect_the_date(coordinator):
     rule = services.rule_create(actor=coordinator, item=item, kind="monthly", params={"day": 10})
     assert rule.tasks.exists()
     assert not rule.tasks.filter(due_date__lt=JUNE).exists()
+
+
+def test_a_reimport_keeps_the_plans_date(coordinator):
+    plan = _import(coordinator, effective_from=JUNE)
+    text = seed_bytes().decode("utf-8").replace("每月25日前", "每月20日前")
+    imp = services.plan_import_prepare(
+        actor=coordinator,
+        data=text.encode("utf-8"),
+        filename="seed.txt",
+        title=plan.title,
+        year=2026,
+        replaces=plan,
+    )
+    services.plan_import_confirm(actor=coordinator, plan_import=imp, effective_from=None)
+    plan.refresh_from_db()
+    assert plan.effective_from == JUNE
+    assert _tasks(plan).filter(rule__params__day=20).exists()
+    assert not _tasks(plan).filter(due_date__lt=JUNE).exists()
