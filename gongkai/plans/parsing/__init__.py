@@ -62,7 +62,8 @@ def _build(blocks: list[Block], known_units: Iterable[str]) -> ParseResult:
 def _parse_text(text: str, known_units: Iterable[str] = ()) -> ParseResult:
     if not text.strip():
         raise PlanParseError("内容为空：没有可以解析的文字")
-    return _build(merge_wrapped(read_text(text)), known_units)
+    known = known_set(known_units)
+    return OutlineBuilder(known).build(merge_wrapped(read_text(text, known)))
 
 
 def parse_text(text: str, *, known_units: Iterable[str] = ()) -> ParseResult:

@@ -77,6 +77,9 @@ def merge_wrapped(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         prev = out[-1] if out else None
+        if not isinstance(block, Line | Table):
+            out.append(block)
+            continue
         if (
             isinstance(block, Line)
             and isinstance(prev, Line)
@@ -172,7 +175,7 @@ class OutlineBuilder:
         """Parse tables; a table without a plan header is read as its cells' lines."""
         out: list[Block | TableOutcome] = []
         for block in blocks:
-            if isinstance(block, Line):
+            if isinstance(block, Line | TableOutcome):
                 out.append(block)
                 continue
             outcome = parse_table(block, self.known)

@@ -6,6 +6,7 @@ import re
 
 from . import tables
 from .blocks import Block, Line, Table
+from .cellstream import Cell, CellTableReader
 from .normalize import clean_line, normalize_text
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -148,13 +149,93 @@ def _one_cell(raws: list[str], i: int, blocks: list[Block]) -> int:
     return len(raws)
 
 
-def read_text(text: str) -> list[Block]:
+def _split_cells(raw: str) -> list[str]:
+    return [clean_line(c) for c in raw.split("|")] if "|" in raw else [clean_line(raw)]
+
+
+def _header_cells(raws: list[str], i: int) -> tuple[list[str], int] | None:
+    """Header cells starting at line ``i`` (over one or several lines), and the line after."""
+    cells: list[str] = []
+    n = i
+    while n < len(raws):
+        parts = [c for c in _split_cells(raws[n]) if c]
+        if not parts:  # a blank line or a lone "|"
+            n += 1
+            if not cells and n - i > 1:
+                return None
+            continue
+        roles = [tables.header_role(c) if len(tables.compact(c)) <= 12 else None for c in parts]
+        if any(r is None for r in roles):
+            break
+        cells.extend(parts)
+        n += 1
+    while cells and tables.header_role(cells[-1]) == tables.OTHER:
+        cells.pop()
+    if len(cells) < 2 or not tables.is_header(cells):
+        return None
+    return cells, n
+
+
+def _regular_rows(raws: list[str], i: int, end: int, width: int) -> bool:
+    """A header on one line and every later line a full pipe or tab row: rows can be trusted."""
+    if "|" not in raws[i] and "\t" not in raws[i].strip():
+        return False
+    if end - i != 1:
+        return False
+    data = [r for r in raws[end:] if r.strip() and not _MD_RULE.match(r.strip())]
+    if not data:
+        return False
+    for r in data:
+        if "\t" in r.strip():
+            continue
+        if not _is_pipe_row(r) or len(_pipe_cells(r)) != width:
+            return False
+    return True
+
+
+def _cell_table(raws: list[str], i: int, blocks: list, known: frozenset[str]) -> int:
+    """A plan table whose rows cannot be trusted, read as a stream of cells to the end."""
+    if "\t" in raws[i].strip():
+        return 0
+    found = _header_cells(raws, i)
+    if found is None:
+        return 0
+    header, end = found
+    if _regular_rows(raws, i, end, len(header)):
+        return 0
+    roles = [tables.header_role(c) for c in header]
+    roles = [
+        tables.TEXT if r == tables.OTHER and _detail_header(c) else r
+        for r, c in zip(roles, header, strict=True)
+    ]
+    cells = [
+        Cell(c, n + 1)
+        for n in range(end, len(raws))
+        for c in _split_cells(raws[n])
+        if c and not _MD_RULE.match(c)
+    ]
+    outcome = CellTableReader(roles, known).read(cells)
+    if not outcome.items:
+        return 0
+    blocks.append(outcome)
+    return len(raws)
+
+
+def _detail_header(cell: str) -> bool:
+    return tables.compact(cell).endswith(("分工", "举措", "细则", "事项"))
+
+
+def read_text(text: str, known: frozenset[str] = frozenset()) -> list[Block]:
     """Split a document into normalised lines and flattened tables."""
     raws = normalize_text(text).split("\n")
     blocks: list[Block] = []
     i = 0
     while i < len(raws):
-        after = _delimited(raws, i, blocks) or _one_cell(raws, i, blocks)
+        after = (
+            _cell_table(raws, i, blocks, known)
+            or _delimited(raws, i, blocks)
+            or _one_cell(raws, i, blocks)
+        )
         if after:
             i = after
             continue

@@ -1,0 +1,257 @@
+"""Tables flattened to text whose rows cannot be trusted: a stream of cells after a header.
+
+Web pages copied as text lose a table's row structure in several ways: one cell per line
+(ending in `` |``, separated by lone ``|`` lines or by blank lines), rows whose row-spanning
+cells are missing (a group cell shown only on a group's first row, a unit cell shown only on
+the first of the rows it covers), headers broken over two lines. This reader therefore does not
+rely on rows. It reads the cells in order and recognises, by content and by the header's column
+order, where an item starts:
+
+- a bare number cell (序号) starts a row;
+- a numbered cell (一、 （一） 1.) is a group when the next cell is a deeper-numbered or an
+  unnumbered task cell, otherwise it is the item's text;
+- an unnumbered cell that reads as task text (not a unit list, not a deadline) after an item's
+  unit or deadline cells starts the next item; when another task cell follows it directly, it
+  is a group (a merged 工作任务 cell) or the item's title.
+
+The cells after an item's text fill the columns after the task column in header order; when
+fewer cells than columns are there, deadline-like cells go to the deadline column and the unit
+cells fill the *last* unit columns. A unit or deadline column without a cell inherits the value
+of the item above (the cell above spans the row).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import numbering, timing, trailers
+from .model import ParsedItem, Section
+from .tables import (
+    DEADLINE,
+    LEAD_COL,
+    NUMBER,
+    SUPPORT_COL,
+    TASK_ROLES,
+    UNITS_COL,
+    TableOutcome,
+    deadline_phrase,
+    unit_cell,
+)
+from .titles import first_clause, strip_end
+from .trailers import LEAD, RESPONSIBLE, SUPPORT, Units
+from .unitnames import is_unit_like
+
+_BARE_NUMBER = re.compile(r"^\d{1,3}\s*[.、．]?$")
+_DATE_LIKE = re.compile(
+    r"^(?:(?:20\d{2}|今|本|明)年)?(?:\d{1,2}月(?:\d{1,2}日)?|[一二三四1-4]季度|年|上半年|下半年)?"
+    r"(?:底|末|中|内|前|之前|以前|止|完成)*$"
+)
+_DEADLINE_WORDS = re.compile(
+    r"长期|持续|常态|全年|每月|每季|每年|每半年|按月|按季|按年|定期|及时|实时|年底|年内|月底|日前"
+    r"|工作日|之日起|批复后|随时|动态|阶段|完成"
+)
+_ROLE_OF_COL = {LEAD_COL: LEAD, UNITS_COL: RESPONSIBLE, SUPPORT_COL: SUPPORT}
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int
+
+
+@dataclass
+class _Row:
+    number: str | None = None
+    heads: list[Cell] = field(default_factory=list)  # task-like cells before the trailing cells
+    trailing: list[Cell] = field(default_factory=list)
+
+
+def is_deadline_like(text: str) -> bool:
+    compact = re.sub(r"\s+", "", text)
+    if not compact or len(compact) > 40 or "。" in compact:
+        return False
+    if _DATE_LIKE.match(compact) and re.search(r"\d|年|季|月", compact):
+        return True
+    if len(compact) <= 12 and _DEADLINE_WORDS.search(compact):
+        return True
+    return bool(timing.detect(compact)) and len(compact) <= 20
+
+
+def is_unit_cell(text: str, known: frozenset[str]) -> bool:
+    """Whether a cell reads as a list of units (with or without role verbs)."""
+    text = text.strip()
+    if not text or len(text) > 400 or "。" in text:
+        return False
+    if re.search(r"[，,；;]", text) is None and len(text) > 40:
+        return False
+    found = trailers.parse_units(text, known=known, allow_bare=True)
+    if found is None:
+        return False
+    names = [n for n, _ in found.entries]
+    liked = sum(1 for n in names if is_unit_like(n, known))
+    return liked * 2 >= len(names)
+
+
+def _task_like(text: str, known: frozenset[str]) -> bool:
+    if _BARE_NUMBER.match(text):
+        return False
+    if numbering.match(text) is not None:
+        return True
+    return not is_unit_cell(text, known) and not is_deadline_like(text)
+
+
+class CellTableReader:
+    def __init__(self, header_roles: list[str | None], known: frozenset[str]):
+        self.roles = header_roles
+        self.known = known
+        task_cols = [i for i, r in enumerate(header_roles) if r in TASK_ROLES]
+        last_task = task_cols[-1] if task_cols else 0
+        self.after = [
+            r
+            for r in header_roles[last_task + 1 :]
+            if r in (LEAD_COL, UNITS_COL, SUPPORT_COL, DEADLINE)
+        ]
+        self.unit_cols = [r for r in self.after if r != DEADLINE]
+        self.has_deadline = DEADLINE in self.after
+        self.has_number = NUMBER in header_roles
+        self.outcome = TableOutcome()
+        self.groups: list[tuple[float, str, str]] = []  # (rank, label, title)
+        self.counters: dict[tuple[str, ...], int] = {}
+        self.previous: dict[str, str] = {}  # column role → last value (merged cells)
+        self.previous_units: Units | None = None
+
+    # -- splitting the stream into rows ----------------------------------------------------
+
+    def rows(self, cells: list[Cell]) -> list[_Row]:
+        rows: list[_Row] = []
+        row: _Row | None = None
+        for cell in cells:
+            text = cell.text
+            if _BARE_NUMBER.match(text) and (self.has_number or row is None or row.trailing):
+                row = _Row(number=re.sub(r"\D", "", text))
+                rows.append(row)
+                continue
+            task = _task_like(text, self.known)
+            if row is None:
+                row = _Row()
+                rows.append(row)
+            if task:
+                if row.trailing or (row.heads and self._ends_item(row.heads[-1], text)):
+                    row = _Row()
+                    rows.append(row)
+                row.heads.append(cell)
+            elif row.heads:
+                row.trailing.append(cell)
+            # a unit or deadline cell before any task cell is dropped (stray)
+        return [r for r in rows if r.heads]
+
+    def _ends_item(self, previous: Cell, text: str) -> bool:
+        """Does the task cell ``previous`` already end an item when ``text`` follows it?"""
+        prev = numbering.match(previous.text)
+        nxt = numbering.match(text)
+        if prev is None:
+            return False  # an unnumbered cell followed by a task cell is a group or title
+        if nxt is None:
+            return False  # 一、Group | text
+        return nxt.rank <= prev.rank  # （二）… after （一）…: two items
+
+    # -- reading the rows ---------------------------------------------------------------
+
+    def read(self, cells: list[Cell]) -> TableOutcome:
+        for row in self.rows(cells):
+            self._row(row)
+        return self.outcome
+
+    def _push_group(self, cell: Cell) -> None:
+        marker = numbering.match(cell.text)
+        if marker is not None:
+            rank, label, title = marker.rank, marker.label, strip_end(marker.rest)
+        else:
+            # an unnumbered group replaces any unnumbered group before it
+            rank, label, title = 10.0, "", strip_end(cell.text)
+        while self.groups and self.groups[-1][0] >= rank:
+            self.groups.pop()
+        self.groups.append((rank, label, title))
+        path = [g[1] for g in self.groups if g[1]]
+        self.outcome.sections.append(Section(path, title, {"line": cell.line}))
+
+    def _row(self, row: _Row) -> None:
+        *group_cells, own = row.heads
+        title = ""
+        if (
+            len(group_cells) == 1
+            and numbering.match(group_cells[0].text) is None
+            and not row.number
+        ):
+            # one unnumbered cell before the text: a merged group cell or the item's title
+            pass
+        for cell in group_cells:
+            self._push_group(cell)
+        # the item's own numbered text ends any group of the same or a deeper rank
+        marker = numbering.match(own.text)
+        text = own.text
+        label = row.number
+        if marker is not None and marker.rest.strip():
+            while self.groups and self.groups[-1][0] >= marker.rank:
+                self.groups.pop()
+            label = label or marker.label
+            text = marker.rest
+        prefix = [g[1] for g in self.groups if g[1]]
+        if label is None:
+            key = tuple(prefix)
+            self.counters[key] = self.counters.get(key, 0) + 1
+            label = str(self.counters[key])
+        values = self._assign(row.trailing)
+        units = Units()
+        for role in (LEAD_COL, UNITS_COL, SUPPORT_COL):
+            for value in values.get(role, []):
+                units.extend(unit_cell(value, _ROLE_OF_COL[role], self.known))
+        clean, own_units = trailers.extract(text, self.known)
+        units.extend(own_units)
+        deadline = "；".join(values.get(DEADLINE, []))
+        due = deadline_phrase(deadline)
+        explicit = timing.detect(due) if due else []
+        rhythm = timing.detect(clean)
+        if explicit:
+            kinds = {t["phrase"] for t in explicit}
+            rhythm = explicit + [t for t in rhythm if t["phrase"] not in kinds]
+        body = clean
+        if deadline:
+            body = f"{clean}\n完成时限：{deadline}"
+        self.outcome.items.append(
+            ParsedItem(
+                path=[*prefix, label],
+                title=title or first_clause(clean),
+                text=body,
+                lead_units=units.lead,
+                units=units.all,
+                timing=rhythm,
+                source={"line": own.line},
+            )
+        )
+
+    def _assign(self, trailing: list[Cell]) -> dict[str, list[str]]:
+        """Trailing cells → {column role: [values]}, inheriting what a merged cell covers."""
+        texts = [c.text for c in trailing]
+        out: dict[str, list[str]] = {}
+        if len(texts) >= len(self.after) and self.after:
+            for role, value in zip(self.after, texts, strict=False):
+                out.setdefault(role, []).append(value)
+        else:
+            deadlines = [t for t in texts if self.has_deadline and is_deadline_like(t)]
+            unit_texts = [t for t in texts if t not in deadlines]
+            if deadlines:
+                out[DEADLINE] = deadlines
+            cols = self.unit_cols[-len(unit_texts) :] if unit_texts else []
+            if len(unit_texts) > len(self.unit_cols) and self.unit_cols:
+                cols = [self.unit_cols[-1]] * len(unit_texts)
+            for role, value in zip(cols, unit_texts, strict=False):
+                out.setdefault(role, []).append(value)
+        # Columns without a cell are covered by the cell above: inherit it.
+        for role in {*self.unit_cols, *([DEADLINE] if self.has_deadline else [])}:
+            if role in out:
+                self.previous[role] = "\u0000".join(out[role])
+            elif role in self.previous:
+                out[role] = self.previous[role].split("\u0000")
+        return out
