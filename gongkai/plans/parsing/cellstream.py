@@ -40,7 +40,7 @@ from .tables import (
 )
 from .titles import first_clause, strip_end
 from .trailers import LEAD, RESPONSIBLE, SUPPORT, Units
-from .unitnames import is_unit_like
+from .unitnames import UNIT_SUFFIXES, is_unit_like, strip_unit_name
 
 _BARE_NUMBER = re.compile(r"^\d{1,3}\s*[.、．]?$")
 _DATE_LIKE = re.compile(
@@ -65,6 +65,7 @@ class _Row:
     number: str | None = None
     heads: list[Cell] = field(default_factory=list)  # task-like cells before the trailing cells
     trailing: list[Cell] = field(default_factory=list)
+    groups_only: bool = False  # the heads before the number cell are all group cells
 
 
 def is_deadline_like(text: str) -> bool:
@@ -91,6 +92,37 @@ def is_unit_cell(text: str, known: frozenset[str]) -> bool:
     names = [n for n, _ in found.entries]
     liked = sum(1 for n in names if is_unit_like(n, known))
     return liked * 2 >= len(names)
+
+
+_LOOSE_DEADLINE = re.compile(r"\d|年|月|季|周|长期|持续|常态|全年|随时|及时|定期|完成|推进|坚持")
+
+
+def loose_deadline(text: str) -> bool:
+    """A cell in the 时限 column's place that reads as a time, even outside the lexicon."""
+    compact = re.sub(r"\s+", "", text)
+    if not compact or len(compact) > 80 or "。" in compact or numbering.match(compact):
+        return False
+    return bool(_LOOSE_DEADLINE.search(compact))
+
+
+def _unit_ending(name: str, known: frozenset[str]) -> bool:
+    name, _ = trailers.strip_verbs(strip_unit_name(name))
+    name = re.sub(r"（[^（）]*）$", "", strip_unit_name(name)) or name
+    if not name or len(name) > 30:
+        return False
+    return is_unit_like(name, known) or name.endswith(UNIT_SUFFIXES)
+
+
+def loose_units(text: str, known: frozenset[str]) -> bool:
+    """A cell in a unit column's place that reads as a list of units (any names)."""
+    text = text.strip()
+    if not text or len(text) > 400 or "。" in text or numbering.match(text):
+        return False
+    parts = [p for p in trailers.split_depth0(text, "、，,；;/ ") if p.strip()]
+    if not parts or any(len(p) > 40 for p in parts):
+        return False
+    liked = sum(1 for p in parts if _unit_ending(p, known))
+    return liked * 2 >= len(parts)
 
 
 def _task_like(text: str, known: frozenset[str]) -> bool:
@@ -128,11 +160,18 @@ class CellTableReader:
         row: _Row | None = None
         for cell in cells:
             text = cell.text
-            if _BARE_NUMBER.match(text) and (self.has_number or row is None or row.trailing):
-                row = _Row(number=re.sub(r"\D", "", text))
-                rows.append(row)
+            if _BARE_NUMBER.match(text):
+                number = re.sub(r"\D", "", text)
+                if row is not None and row.heads and not row.trailing and row.number is None:
+                    row.number = number  # 一、 / （一） group cells, then the row's 序号
+                    row.groups_only = True
+                else:
+                    row = _Row(number=number)
+                    rows.append(row)
                 continue
             task = _task_like(text, self.known)
+            if task and row is not None and row.heads and not numbering.match(text):
+                task = not self._fits(self._expected(row), text)
             if row is None:
                 row = _Row()
                 rows.append(row)
@@ -145,6 +184,20 @@ class CellTableReader:
                 row.trailing.append(cell)
             # a unit or deadline cell before any task cell is dropped (stray)
         return [r for r in rows if r.heads]
+
+    def _expected(self, row: _Row) -> str | None:
+        """The column the next trailing cell of ``row`` would fill, if no cell is missing."""
+        if len(row.trailing) < len(self.after):
+            return self.after[len(row.trailing)]
+        return None
+
+    def _fits(self, expected: str | None, text: str) -> bool:
+        """Whether ``text`` reads as a value of the column ``expected`` (loosely)."""
+        if expected == DEADLINE:
+            return loose_deadline(text)
+        if expected in (LEAD_COL, UNITS_COL, SUPPORT_COL):
+            return loose_units(text, self.known)
+        return False
 
     def _ends_item(self, previous: Cell, text: str) -> bool:
         """Does the task cell ``previous`` already end an item when ``text`` follows it?"""

@@ -169,9 +169,18 @@ def _columns(roles: list[str | None], data: list[list[str]]) -> _Columns | None:
     )
 
 
+_CROSS_REFERENCE = re.compile(r"（(?:见|详见|参见|下同)[^（）]*）|（[^（）]*下同）")
+
+
+def clean_unit_text(text: str) -> str:
+    """A unit list without cross-references (（见附件1，下同）) or spaces before brackets."""
+    text = _CROSS_REFERENCE.sub("", text)
+    return re.sub(r"\s+(?=（)", "", text).strip()
+
+
 def unit_cell(cell: str, role: str, known: frozenset[str]) -> Units:
     """Units in a 责任单位 / 牵头单位 / 配合单位 cell (any names are trusted)."""
-    cell = cell.strip()
+    cell = clean_unit_text(cell)
     if not cell or cell in {"/", "-", "—", "无", "——"}:
         return Units()
     found = trailers.parse_units(cell, known=known, trusted=True)

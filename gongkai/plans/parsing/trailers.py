@@ -25,6 +25,9 @@ _LABEL = re.compile(
 # Role words that may end a clause: "A牵头", "B、C分别负责落实", "由D配合".
 _VERB_TOKENS = (
     "按职责分工",
+    "按职能分工",
+    "按职能",
+    "参照",
     "按职责",
     "牵头负责",
     "牵头落实",
@@ -98,6 +101,10 @@ def split_depth0(text: str, separators: str) -> list[str]:
             start = i + 1
     parts.append(text[start:])
     return parts
+
+
+def strip_verbs(clause: str) -> tuple[str, list[str]]:
+    return _strip_verbs(clause)
 
 
 def _strip_verbs(clause: str) -> tuple[str, list[str]]:
