@@ -264,11 +264,8 @@ class CellTableReader:
         units.extend(own_units)
         deadline = "；".join(values.get(DEADLINE, []))
         due = deadline_phrase(deadline)
-        explicit = timing.detect(due) if due else []
-        rhythm = timing.detect(clean)
-        if explicit:
-            kinds = {t["phrase"] for t in explicit}
-            rhythm = explicit + [t for t in rhythm if t["phrase"] not in kinds]
+        due = "；".join(x for x in (due, *units.deadlines) if x)
+        rhythm = timing.with_explicit(due, clean)
         body = clean
         if deadline:
             body = f"{clean}\n完成时限：{deadline}"

@@ -328,8 +328,12 @@ class OutlineBuilder:
         if not title and not text:
             self.warn(f"{where}：“{' '.join(path)}”没有内容，已跳过")
             return
-        units = node.own_units() or self._inherited(node)
-        rhythm = timing.detect("\n".join(t for t in (heading, body) if t))
+        own = node.own_units()
+        units = own or self._inherited(node)
+        deadline = "；".join(own.deadlines)
+        rhythm = timing.with_explicit(deadline, "\n".join(t for t in (heading, body) if t))
+        if deadline:
+            text = f"{text}\n完成时限：{deadline}"
         item = ParsedItem(path, title, text, units.lead, units.all, rhythm, dict(node.source))
         self._add(item)
 
@@ -403,7 +407,7 @@ class OutlineBuilder:
                 text=para.text,
                 lead_units=para.units.lead,
                 units=para.units.all,
-                timing=timing.detect(para.text),
+                timing=timing.with_explicit("；".join(para.units.deadlines), para.text),
                 source=dict(line.source),
             )
             self._add(item)

@@ -392,7 +392,8 @@ class _Reader:
             title = first_clause(text)
         deadline = "；".join(row[c] for c in self.cols.deadline if row[c])
         due = deadline_phrase(deadline)
-        rhythm = timing.detect("\n".join(t for t in (title_clean, text_clean, due) if t))
+        due = "；".join(x for x in (due, *units.deadlines) if x)
+        rhythm = timing.with_explicit(due, "\n".join(t for t in (title_clean, text_clean) if t))
         if deadline:
             text = f"{text}\n完成时限：{deadline}"
         return ParsedItem(

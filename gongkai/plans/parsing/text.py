@@ -6,7 +6,7 @@ import re
 
 from . import tables
 from .blocks import Block, Line, Table
-from .cellstream import Cell, CellTableReader
+from .cellstream import Cell, CellTableReader, loose_units
 from .normalize import clean_line, normalize_text
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -185,10 +185,26 @@ def _regular_rows(raws: list[str], i: int, end: int, width: int) -> bool:
     data = [r for r in raws[end:] if r.strip() and not _MD_RULE.match(r.strip())]
     if not data:
         return False
+    roles = [tables.header_role(c) for c in _split_cells(raws[i].strip().strip("|"))]
     for r in data:
         if "\t" in r.strip():
             continue
         if not _is_pipe_row(r) or len(_pipe_cells(r)) != width:
+            return False
+        if not _cells_fit(_pipe_cells(r), roles):
+            return False
+    return True
+
+
+def _cells_fit(cells: list[str], roles: list[str | None]) -> bool:
+    """A row's cells read as the header says: no unit list in a task column and no task text
+    in a unit column (else cells covered by a row-spanning cell are missing)."""
+    for cell, role in zip(cells, roles, strict=False):
+        if not cell:
+            continue
+        if role in tables.TASK_ROLES and loose_units(cell, frozenset()):
+            return False
+        if role in tables.UNIT_ROLES and not loose_units(cell, frozenset()):
             return False
     return True
 

@@ -6,14 +6,14 @@ meaning given by :func:`describe`. Kinds:
 ========== ==================================================================
 once       by a date this year: ``month``, ``day`` (int or "end"), optional ``year``
 monthly    every month by ``day`` (int or "end")
-quarterly  every quarter, by the quarter's end
+quarterly  every quarter, by the quarter's end, or ``workdays`` after it
 half_yearly every half year, by 30 June and 31 December
 yearly     every year, optionally by ``month``/``day``
 weekly     every week
 daily      every working day
 event      ``workdays`` (or ``days``) after an ``event`` (abolition, issuance, formation,
            receipt, decision, other) described by ``event_text``
-continuous as each matter arises (持续推进, 实时, 常态化)
+continuous as each matter arises (持续推进, 长期坚持, 实时, 常态化, 全年)
 periodic   at an interval the coordinator sets: ``interval_days`` (None until set)
 timely     及时: 20 working days from the information forming (Regulation Art. 26)
 statutory  the deadline the law sets (法定时限)
@@ -131,10 +131,20 @@ def _quarter(m: re.Match[str]) -> Rule:
     return {"kind": "once", "month": _QUARTER_END[m.group("q")], "day": "end"}
 
 
+def _quarter_offset(m: re.Match[str]) -> Rule:
+    return {"kind": "quarterly", "workdays": _n(m.group("n"))}
+
+
 _Y = r"(?:(?P<y>20\d{2})年)?"
 
 # In priority order: an earlier pattern wins where two overlap.
 PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Rule]]] = [
+    (
+        re.compile(
+            rf"每(?:个)?季度(?:结束|终了|末)?(?:后|之后|以后)\s*(?P<n>{_NUM})\s*个工作日(?:内|之内|以内)"
+        ),
+        _quarter_offset,
+    ),
     (
         re.compile(
             rf"(?P<ev>[^，。；：、\s（）]{{0,30}}?)之日起\s*(?P<n>{_NUM})\s*个?"
@@ -146,6 +156,13 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Rule]]] = [
         re.compile(
             rf"(?P<ev>[^，。；：、\s（）]{{1,30}}?)(?:后|以后|之后|起)\s*(?P<n>{_NUM})\s*个?"
             rf"(?P<unit>工作日)(?:内|之内|以内)"
+        ),
+        _event,
+    ),
+    (
+        re.compile(
+            rf"(?P<ev>[^，。；：、\s（）]{{1,30}}?)(?:后|以后|之后)\s*(?P<n>{_NUM})\s*个?"
+            rf"(?P<unit>个月|日|天)(?:内|之内|以内)"
         ),
         _event,
     ),
@@ -178,7 +195,7 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Rule]]] = [
         _fixed(kind="yearly"),
     ),
     (
-        re.compile(r"持续推进|持续开展|持续做好|实时|常态化|长期坚持|长期|即时"),
+        re.compile(r"持续推进|持续开展|持续做好|实时|常态化|长期坚持|长期|即时|全年"),
         _fixed(kind="continuous"),
     ),
     (re.compile(r"不?定期"), _fixed(kind="periodic", interval_days=None)),
@@ -217,6 +234,66 @@ def detect(text: str) -> list[dict[str, Any]]:
         rule["label"] = describe(rule)
         result.append({"phrase": phrase.strip(), "rule": rule})
     return result
+
+
+# Rules that yield one period due at the end of the plan year.
+_YEAR_END = "year_end"
+# Most informative first, among rules that yield the same periods.
+_PREFERENCE = ("once", "yearly", "quarterly", "monthly", "continuous", "timely", "periodic")
+
+
+def _signature(rule: Rule) -> tuple:
+    kind = rule.get("kind")
+    if kind == "once":
+        if rule.get("month") == 12 and rule.get("day") == "end" and not rule.get("year"):
+            return (_YEAR_END,)
+        return ("once", rule.get("year"), rule.get("month"), rule.get("day"))
+    if kind == "yearly" and rule.get("month") in (None, 12) and rule.get("day") in (None, "end"):
+        return (_YEAR_END,)
+    if kind in ("continuous", "timely", "daily"):
+        return (_YEAR_END,)
+    if kind in ("monthly", "quarterly", "half_yearly", "weekly", "yearly", "periodic"):
+        return (kind,)
+    return (kind, json.dumps(rule, sort_keys=True, ensure_ascii=False))
+
+
+def _specificity(rule: Rule) -> tuple[int, int]:
+    kind = rule.get("kind")
+    rank = _PREFERENCE.index(kind) if kind in _PREFERENCE else len(_PREFERENCE)
+    detail = sum(
+        1 for k in ("day", "month", "year", "workdays") if rule.get(k) not in (None, "end")
+    )
+    return (-detail, rank)
+
+
+_CADENCES = {"once", "monthly", "quarterly", "half_yearly", "yearly", "weekly", "event"}
+
+
+def effective(entries: list[dict[str, Any]]) -> list[Rule]:
+    """The one rule set an item's phrases give: an explicit time (a 完成时限 cell or clause)
+    wins over timing words in the text; words that only say how (及时, 持续推进, 定期) give way
+    to a stated cadence; of rules yielding the same periods, the most specific is kept."""
+    explicit = [e for e in entries if e.get("explicit")]
+    chosen = [dict(e["rule"]) for e in (explicit or entries)]
+    if any(r.get("kind") in _CADENCES for r in chosen):
+        chosen = [r for r in chosen if r.get("kind") in _CADENCES or r.get("kind") == "statutory"]
+    best: dict[tuple, Rule] = {}
+    order: list[tuple] = []
+    for rule in chosen:
+        sig = _signature(rule)
+        if sig not in best:
+            order.append(sig)
+            best[sig] = rule
+        elif _specificity(rule) < _specificity(best[sig]):
+            best[sig] = rule
+    return [best[sig] for sig in order]
+
+
+def with_explicit(deadline: str, text: str) -> list[dict[str, Any]]:
+    """Phrases of an explicit time first (marked ``explicit``), then those of the text."""
+    found = [{**t, "explicit": True} for t in detect(deadline)] if deadline else []
+    phrases = {t["phrase"] for t in found}
+    return found + [t for t in detect(text) if t["phrase"] not in phrases]
 
 
 def valid(rule: Rule) -> bool:
@@ -269,6 +346,8 @@ def describe(rule: dict[str, Any]) -> str:
         when = "月底" if day == "end" else f"{day}日"
         return f"每月{when}前（遇节假日提前至前一工作日）"
     if kind == "quarterly":
+        if rule.get("workdays"):
+            return f"每季度一次，季度结束后{rule['workdays']}个工作日内完成（按工作日历计算）"
         return "每季度一次，季度末（3、6、9、12月底）前完成"
     if kind == "half_yearly":
         return "每半年一次，6月底、12月底前完成"

@@ -22,6 +22,13 @@ _LABEL = re.compile(
     r"(?:单位|部门|科室|处室|主体|股室|机构)(?:及责任人)?)\s*[：:]?\s*(?P<rest>.*)$",
     re.S,
 )
+_DEADLINE_LABEL = re.compile(
+    r"^(?:完成|办结|工作)?(?:时限|时间|期限)(?:要求|安排)?\s*[：:]\s*(?P<rest>.*)$", re.S
+)
+_FIELD_BREAK = re.compile(
+    r"[，,](?=\s*(?:(?:具体)?(?:牵头|主办|主责|责任|负责|承办|实施|配合|协办|协助|参与|落实)"
+    r"(?:单位|部门|科室|处室|主体|股室|机构)|(?:完成|办结|工作)?(?:时限|时间|期限))\s*[：:])"
+)
 # Role words that may end a clause: "A牵头", "B、C分别负责落实", "由D配合".
 _VERB_TOKENS = (
     "按职责分工",
@@ -65,12 +72,14 @@ class Units:
     """Units of one trailer with their roles, in written order."""
 
     entries: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
+    deadlines: list[str] = field(default_factory=list)  # 完成时限：… given inside the trailer
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
     def extend(self, other: Units) -> None:
         self.entries.extend(other.entries)
+        self.deadlines.extend(d for d in other.deadlines if d not in self.deadlines)
 
     @property
     def lead(self) -> list[str]:
@@ -208,9 +217,17 @@ def parse_units(
     units = Units()
     labelled = False
     any_verb = False
+    # "牵头单位：A，责任单位：B，完成时限：C": a comma before a label ends a field.
+    text = _FIELD_BREAK.sub("；", text)
     for segment in split_depth0(text, "；;。\n" if not trusted else "；;。"):
         segment = segment.strip()
         if not segment:
+            continue
+        deadline = _DEADLINE_LABEL.match(segment)
+        if deadline:
+            if deadline.group("rest").strip():
+                units.deadlines.append(deadline.group("rest").strip())
+            labelled = True
             continue
         m = _LABEL.match(segment)
         default_role = RESPONSIBLE
@@ -239,7 +256,7 @@ def parse_units(
                     continue
                 return None
             units.entries.extend(clause.names)
-    if not units:
+    if not units.entries and not units.deadlines:
         return None
     if trusted or labelled or any_verb:
         return units

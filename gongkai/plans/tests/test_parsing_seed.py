@@ -140,7 +140,7 @@ def test_seed_sources_point_at_lines(result):
 def test_seed_to_dict_shape_and_json(result):
     data = result.to_dict()
     assert set(data) == {"items", "warnings"}
-    keys = {"path", "title", "text", "lead_units", "units", "timing", "source"}
+    keys = {"path", "title", "text", "lead_units", "units", "timing", "rules", "source"}
     for item in data["items"]:
         assert set(item) == keys
         for t in item["timing"]:
