@@ -111,15 +111,16 @@ def periods(
             result.append(Period(start, end, f"{year}年{month}月", _due(calendar, target)))
         return result
     if kind == "quarterly":
-        return [
-            Period(
-                dt.date(year, q * 3 - 2, 1),
-                _day_in_month(year, q * 3, "end"),
-                f"{year}年第{'一二三四'[q - 1]}季度",
-                _due(calendar, _day_in_month(year, q * 3, "end")),
-            )
-            for q in range(1, 5)
-        ]
+        offset = params.get("workdays")
+        result = []
+        for q in range(1, 5):
+            end = _day_in_month(year, q * 3, "end")
+            # 每季度结束后N个工作日内: N working days after the quarter's last day (the fourth
+            # quarter's due date is in January; weekends only while that calendar is unpublished).
+            due = calendar.deadline_estimate(end, offset).date if offset else _due(calendar, end)
+            label = f"{year}年第{'一二三四'[q - 1]}季度"
+            result.append(Period(dt.date(year, q * 3 - 2, 1), end, label, due))
+        return result
     if kind == "half_yearly":
         return [
             Period(
