@@ -27,6 +27,11 @@ _CLOSING = re.compile(
     r"^(附件|抄送|印发|主送|联系人|联系电话|（此件|此件)|^\d{4}年\d{1,2}月\d{1,2}日$|^20\d{2}[-./]\d{1,2}[-./]\d{1,2}$"
 )
 _TERMINAL = "。；：！？）”」…"
+# Headings of a plan's framing parts, which hold no task of their own.
+_FRAMING = re.compile(
+    r"^(?:总体要求|指导思想|基本原则|工作原则|总体目标|工作目标|主要目标|目标任务|保障措施|工作要求"
+    r"|组织保障|组织领导|工作保障|有关要求|相关要求|其他要求|工作步骤|实施步骤|背景|依据)$"
+)
 _WRAP_MIN = 28
 MAX_WARNINGS = 200
 
@@ -334,6 +339,10 @@ class OutlineBuilder:
         rhythm = timing.with_explicit(deadline, "\n".join(t for t in (heading, body) if t))
         if deadline:
             text = f"{text}\n完成时限：{deadline}"
+        if not units and not rhythm and _FRAMING.match(strip_end(heading)):
+            # 一、总体要求 / 四、保障措施: a framing part of the plan, not a task
+            self._section(node, heading)
+            return
         item = ParsedItem(path, title, text, units.lead, units.all, rhythm, dict(node.source))
         self._add(item)
 
