@@ -65,7 +65,7 @@ class _Row:
     number: str | None = None
     heads: list[Cell] = field(default_factory=list)  # task-like cells before the trailing cells
     trailing: list[Cell] = field(default_factory=list)
-    groups_only: bool = False  # the heads before the number cell are all group cells
+    leading: list[Cell] = field(default_factory=list)  # unit/time cells left of the task
 
 
 def is_deadline_like(text: str) -> bool:
@@ -138,14 +138,13 @@ class CellTableReader:
         self.roles = header_roles
         self.known = known
         task_cols = [i for i, r in enumerate(header_roles) if r in TASK_ROLES]
+        first_task = task_cols[0] if task_cols else 0
         last_task = task_cols[-1] if task_cols else 0
-        self.after = [
-            r
-            for r in header_roles[last_task + 1 :]
-            if r in (LEAD_COL, UNITS_COL, SUPPORT_COL, DEADLINE)
-        ]
-        self.unit_cols = [r for r in self.after if r != DEADLINE]
-        self.has_deadline = DEADLINE in self.after
+        valued = (LEAD_COL, UNITS_COL, SUPPORT_COL, DEADLINE)
+        self.before = [r for r in header_roles[:first_task] if r in valued]
+        self.after = [r for r in header_roles[last_task + 1 :] if r in valued]
+        self.unit_cols = [r for r in (*self.before, *self.after) if r != DEADLINE]
+        self.has_deadline = DEADLINE in self.after or DEADLINE in self.before
         self.has_number = NUMBER in header_roles
         self.outcome = TableOutcome()
         self.groups: list[tuple[float, str, str]] = []  # (rank, label, title)
@@ -164,30 +163,44 @@ class CellTableReader:
                 number = re.sub(r"\D", "", text)
                 if row is not None and row.heads and not row.trailing and row.number is None:
                     row.number = number  # 一、 / （一） group cells, then the row's 序号
-                    row.groups_only = True
                 else:
                     row = _Row(number=number)
                     rows.append(row)
                 continue
             task = _task_like(text, self.known)
-            if task and row is not None and row.heads and not numbering.match(text):
-                task = not self._fits(self._expected(row), text)
-            if row is None:
-                row = _Row()
-                rows.append(row)
+            leading = row is None or not row.heads or self._full(row)
+            if task and not numbering.match(text):
+                expected = self._expected(row) if row is not None else None
+                if expected is None and leading and self.before:
+                    start = len(row.leading) if row is not None and not row.heads else 0
+                    expected = self.before[start] if start < len(self.before) else None
+                task = not self._fits(expected, text)
             if task:
-                if row.trailing or (row.heads and self._ends_item(row.heads[-1], text)):
+                if (
+                    row is None
+                    or row.trailing
+                    or (row.heads and self._ends_item(row.heads[-1], text))
+                ):
                     row = _Row()
                     rows.append(row)
                 row.heads.append(cell)
-            elif row.heads:
+            elif row is not None and row.heads and not (self.before and self._full(row)):
                 row.trailing.append(cell)
-            # a unit or deadline cell before any task cell is dropped (stray)
+            elif self.before:
+                # a unit or time column left of the task column: it opens the next row
+                if row is None or row.heads:
+                    row = _Row()
+                    rows.append(row)
+                row.leading.append(cell)
+            # else: a unit or deadline cell before any task cell is stray
         return [r for r in rows if r.heads]
+
+    def _full(self, row: _Row) -> bool:
+        return len(row.trailing) >= len(self.after)
 
     def _expected(self, row: _Row) -> str | None:
         """The column the next trailing cell of ``row`` would fill, if no cell is missing."""
-        if len(row.trailing) < len(self.after):
+        if row.heads and len(row.trailing) < len(self.after):
             return self.after[len(row.trailing)]
         return None
 
@@ -232,13 +245,6 @@ class CellTableReader:
     def _row(self, row: _Row) -> None:
         *group_cells, own = row.heads
         title = ""
-        if (
-            len(group_cells) == 1
-            and numbering.match(group_cells[0].text) is None
-            and not row.number
-        ):
-            # one unnumbered cell before the text: a merged group cell or the item's title
-            pass
         for cell in group_cells:
             self._push_group(cell)
         # the item's own numbered text ends any group of the same or a deeper rank
@@ -255,7 +261,7 @@ class CellTableReader:
             key = tuple(prefix)
             self.counters[key] = self.counters.get(key, 0) + 1
             label = str(self.counters[key])
-        values = self._assign(row.trailing)
+        values = self._assign(row)
         units = Units()
         for role in (LEAD_COL, UNITS_COL, SUPPORT_COL):
             for value in values.get(role, []):
@@ -281,27 +287,40 @@ class CellTableReader:
             )
         )
 
-    def _assign(self, trailing: list[Cell]) -> dict[str, list[str]]:
-        """Trailing cells → {column role: [values]}, inheriting what a merged cell covers."""
-        texts = [c.text for c in trailing]
+    def _assign(self, row: _Row) -> dict[str, list[str]]:
+        """Leading and trailing cells → {column role: [values]}, inheriting what a merged
+        cell above covers."""
         out: dict[str, list[str]] = {}
-        if len(texts) >= len(self.after) and self.after:
-            for role, value in zip(self.after, texts, strict=False):
-                out.setdefault(role, []).append(value)
-        else:
-            deadlines = [t for t in texts if self.has_deadline and is_deadline_like(t)]
-            unit_texts = [t for t in texts if t not in deadlines]
-            if deadlines:
-                out[DEADLINE] = deadlines
-            cols = self.unit_cols[-len(unit_texts) :] if unit_texts else []
-            if len(unit_texts) > len(self.unit_cols) and self.unit_cols:
-                cols = [self.unit_cols[-1]] * len(unit_texts)
-            for role, value in zip(cols, unit_texts, strict=False):
-                out.setdefault(role, []).append(value)
+        for cells, cols in ((row.leading, self.before), (row.trailing, self.after)):
+            for role, values in self._place([c.text for c in cells], cols).items():
+                out.setdefault(role, []).extend(values)
         # Columns without a cell are covered by the cell above: inherit it.
         for role in {*self.unit_cols, *([DEADLINE] if self.has_deadline else [])}:
             if role in out:
                 self.previous[role] = "\u0000".join(out[role])
             elif role in self.previous:
                 out[role] = self.previous[role].split("\u0000")
+        return out
+
+    def _place(self, texts: list[str], cols: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        if not texts or not cols:
+            return out
+        if len(texts) >= len(cols):
+            for role, value in zip(cols, texts, strict=False):
+                out.setdefault(role, []).append(value)
+            return out
+        deadlines = [t for t in texts if DEADLINE in cols and is_deadline_like(t)]
+        unit_texts = [t for t in texts if t not in deadlines]
+        if deadlines:
+            out[DEADLINE] = deadlines
+        unit_cols = [c for c in cols if c != DEADLINE]
+        if not unit_cols:
+            return out
+        # the visible cells are the last ones: the first are covered by merged cells above
+        placed = unit_cols[-len(unit_texts) :] if unit_texts else []
+        if len(unit_texts) > len(unit_cols):
+            placed = [unit_cols[-1]] * len(unit_texts)
+        for role, value in zip(placed, unit_texts, strict=False):
+            out.setdefault(role, []).append(value)
         return out

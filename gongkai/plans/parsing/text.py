@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import tables
+from . import numbering, tables
 from .blocks import Block, Line, Table
 from .cellstream import Cell, CellTableReader, loose_units
 from .normalize import clean_line, normalize_text
@@ -155,7 +155,7 @@ def _split_cells(raw: str) -> list[str]:
 
 def _header_cells(raws: list[str], i: int) -> tuple[list[str], int] | None:
     """Header cells starting at line ``i`` (over one or several lines), and the line after."""
-    cells: list[str] = []
+    cells: list[tuple[str, int]] = []
     n = i
     while n < len(raws):
         parts = [c for c in _split_cells(raws[n]) if c]
@@ -165,15 +165,37 @@ def _header_cells(raws: list[str], i: int) -> tuple[list[str], int] | None:
                 return None
             continue
         roles = [tables.header_role(c) if len(tables.compact(c)) <= 12 else None for c in parts]
-        if any(r is None for r in roles):
+        if any(r is None for r in roles) or not _header_like(cells, parts, roles):
             break
-        cells.extend(parts)
+        cells.extend((c, n) for c in parts)
         n += 1
-    while cells and tables.header_role(cells[-1]) == tables.OTHER:
+    while cells and tables.header_role(cells[-1][0]) == tables.OTHER:
         cells.pop()
-    if len(cells) < 2 or not tables.is_header(cells):
+    header = [c for c, _ in cells]
+    if len(header) < 2 or not tables.is_header(header):
         return None
-    return cells, n
+    last = cells[-1][1]
+    if any(line == last for _, line in cells) and len(
+        [c for c in _split_cells(raws[last]) if c]
+    ) != sum(1 for _, line in cells if line == last):
+        return None  # the header's last line also holds data cells
+    return header, last + 1
+
+
+def _header_like(cells: list[tuple[str, int]], parts: list[str], roles: list) -> bool:
+    """More header cells: no repeated or numbered cell, no two unknown columns in a row."""
+    seen = {c for c, _ in cells}
+    run = 0
+    if cells and tables.header_role(cells[-1][0]) == tables.OTHER:
+        run = 1
+    for part, role in zip(parts, roles, strict=True):
+        if part in seen or numbering.match(part) is not None:
+            return False
+        run = run + 1 if role == tables.OTHER else 0
+        if run >= 2:
+            return False
+        seen.add(part)
+    return True
 
 
 def _regular_rows(raws: list[str], i: int, end: int, width: int) -> bool:
@@ -224,9 +246,10 @@ def _cell_table(raws: list[str], i: int, blocks: list, known: frozenset[str]) ->
         tables.TEXT if r == tables.OTHER and _detail_header(c) else r
         for r, c in zip(roles, header, strict=True)
     ]
+    stop = _table_end(raws, end)
     cells = [
         Cell(c, n + 1)
-        for n in range(end, len(raws))
+        for n in range(end, stop)
         for c in _split_cells(raws[n])
         if c and not _MD_RULE.match(c)
     ]
@@ -234,7 +257,27 @@ def _cell_table(raws: list[str], i: int, blocks: list, known: frozenset[str]) ->
     if not outcome.items:
         return 0
     blocks.append(outcome)
+    return stop
+
+
+def _table_end(raws: list[str], start: int) -> int:
+    """Where a table read as a cell stream ends: at the next table's header, giving back the
+    headings without pipes just above it (二、… between two tables); else at the end."""
+    for j in range(start, len(raws)):
+        if raws[j].strip() and _header_cells(raws, j) is not None:
+            stop = j
+            while stop > start and (
+                not raws[stop - 1].strip()
+                or ("|" not in raws[stop - 1] and _top_heading(raws[stop - 1]))
+            ):
+                stop -= 1
+            return stop
     return len(raws)
+
+
+def _top_heading(raw: str) -> bool:
+    marker = numbering.match(clean_line(raw))
+    return marker is not None and marker.kind in (numbering.PART, numbering.CN)
 
 
 def _detail_header(cell: str) -> bool:
