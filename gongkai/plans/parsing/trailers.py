@@ -316,13 +316,16 @@ def extract(paragraph: str, known: frozenset[str] = frozenset()) -> tuple[str, U
     # 3. A last sentence such as "区党政办牵头，区社区局配合。" or a whole line "A牵头落实".
     if not units:
         body = text.rstrip(_TRAILING_JUNK)
-        cut = max(body.rfind("。"), body.rfind("；"))
-        last = body[cut + 1 :] if cut >= 0 else body
-        if last and len(last) <= 120:
+        # the whole last sentence ("A牵头落实；B、C按职责分工分别落实"), else its last clause
+        for cut in dict.fromkeys((body.rfind("。"), max(body.rfind("。"), body.rfind("；")))):
+            last = body[cut + 1 :] if cut >= 0 else body
+            if not last or len(last) > 120:
+                continue
             found = parse_units(last, known=known, strict=True)
             if found and _has_label_or_verb(last):
                 units = found
                 text = body[: cut + 1] if cut >= 0 else ""
+                break
     return _tidy(text), units
 
 
