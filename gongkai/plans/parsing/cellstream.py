@@ -31,6 +31,7 @@ from .tables import (
     DEADLINE,
     LEAD_COL,
     NUMBER,
+    SECTION,
     SUPPORT_COL,
     TASK_ROLES,
     UNITS_COL,
@@ -94,23 +95,39 @@ def is_unit_cell(text: str, known: frozenset[str]) -> bool:
     return liked * 2 >= len(names)
 
 
-_LOOSE_DEADLINE = re.compile(r"\d|年|月|季|周|长期|持续|常态|全年|随时|及时|定期|完成|推进|坚持")
+_LOOSE_DEADLINE = re.compile(
+    r"^(?:\d{4}\s*年|\d{1,2}\s*月|[今本明当]年|每|按|长期|持续|常态|全年|随时|及时|定期|实时|即时"
+    r"|年底|年内|年中|年末|[一二三四1-4]季度|上半年|下半年|\d{4}[-./]\d)"
+)
 
 
 def loose_deadline(text: str) -> bool:
-    """A cell in the 时限 column's place that reads as a time, even outside the lexicon."""
+    """A cell in the 时限 column's place that reads as a time, even outside the lexicon
+    (2020年10月底, 长期推进, 2021年2月公布预算信息…): it must start like one."""
     compact = re.sub(r"\s+", "", text)
-    if not compact or len(compact) > 80 or "。" in compact or numbering.match(compact):
+    if not compact or len(compact) > 60 or "。" in compact or numbering.match(compact):
         return False
-    return bool(_LOOSE_DEADLINE.search(compact))
+    return bool(_LOOSE_DEADLINE.match(compact)) or is_deadline_like(compact)
+
+
+# Multi-character endings that only unit names have; single-character ones (局, 办, 区 …)
+# count only on short names without task words.
+_UNIT_WORD_ENDINGS = (
+    "单位", "部门", "办公室", "政府", "中心", "科室", "股室", "处室", "机构", "委员会", "管委会",
+    "办事处", "领导小组", "街道", "乡镇", "社区",
+)  # fmt: skip
+_TASK_WORDS = re.compile(r"公开|建设|推进|做好|加强|完善|落实|开展|发布|健全|提升|强化|规范|制定")
 
 
 def _unit_ending(name: str, known: frozenset[str]) -> bool:
     name, _ = trailers.strip_verbs(strip_unit_name(name))
     name = re.sub(r"（[^（）]*）$", "", strip_unit_name(name)) or name
+    name = name[:-1] if len(name) > 2 and name.endswith("等") else name
     if not name or len(name) > 30:
         return False
-    return is_unit_like(name, known) or name.endswith(UNIT_SUFFIXES)
+    if is_unit_like(name, known) or name.endswith(_UNIT_WORD_ENDINGS):
+        return True
+    return len(name) <= 10 and name.endswith(UNIT_SUFFIXES) and not _TASK_WORDS.search(name)
 
 
 def loose_units(text: str, known: frozenset[str]) -> bool:
@@ -146,6 +163,7 @@ class CellTableReader:
         self.unit_cols = [r for r in (*self.before, *self.after) if r != DEADLINE]
         self.has_deadline = DEADLINE in self.after or DEADLINE in self.before
         self.has_number = NUMBER in header_roles
+        self.task_columns = sum(1 for r in header_roles if r in TASK_ROLES or r == SECTION)
         self.outcome = TableOutcome()
         self.groups: list[tuple[float, str, str]] = []  # (rank, label, title)
         self.counters: dict[tuple[str, ...], int] = {}
@@ -217,7 +235,10 @@ class CellTableReader:
         prev = numbering.match(previous.text)
         nxt = numbering.match(text)
         if prev is None:
-            return False  # an unnumbered cell followed by a task cell is a group or title
+            # an unnumbered cell followed by a task cell is a group or title cell, when the
+            # header has a column for one; else the first is an item whose other cells are
+            # merged with the row above
+            return self.task_columns < 2
         if nxt is None:
             return False  # 一、Group | text
         return nxt.rank <= prev.rank  # （二）… after （一）…: two items

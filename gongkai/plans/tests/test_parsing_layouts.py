@@ -407,3 +407,22 @@ def test_xlsx_with_merged_group_and_unit_cells():
     assert result.items[1].rules()[0]["month"] == 8
     event = result.items[2].rules()[0]
     assert (event["kind"], event["workdays"]) == ("event", 7)
+
+
+def test_short_task_cells_after_merged_cells_are_not_read_as_units_or_times():
+    text = (
+        "工作任务\n|\n责任单位\n|\n完成时限\n|\n"
+        "推进政务公开专区建设，规范设置查阅点。\n|\n区政务服务中心\n|\n年底前\n|\n"
+        "建设政务公开专区\n|\n"  # units and time merged with the row above
+        "公开2025年度报告\n|\n区政府办公室\n|\n"  # time merged
+        "每年3月底前发布政府信息公开年度报告，并在网站专栏长期保留。\n|\n区政府办公室\n|\n每年\n|\n"
+    )
+    result = parse_text(text)
+    assert [(i.title, i.units) for i in result.items] == [
+        ("推进政务公开专区建设", ["区政务服务中心"]),
+        ("建设政务公开专区", ["区政务服务中心"]),
+        ("公开2025年度报告", ["区政府办公室"]),
+        ("每年3月底前发布政府信息公开年度报告", ["区政府办公室"]),
+    ]
+    assert kinds(result.items[2]) == ["once"]  # the merged 年底前
+    assert kinds(result.items[3]) == ["yearly"]
