@@ -250,12 +250,13 @@ class OutlineBuilder:
             if units:
                 self._attach_trailer(current, units, block.text)
                 continue
-            para = self._para(block.text, block.source)
-            if current.closed:
-                pending.append(para)
-            else:
-                current.paras.append(para)
-                current.closed = bool(para.units)
+            for piece in trailers.split_at_trailers(block.text, self.known):
+                para = self._para(piece, block.source)
+                if current.closed:
+                    pending.append(para)
+                else:
+                    current.paras.append(para)
+                    current.closed = bool(para.units)
         if pending and current is not None:
             self._tail(current, pending)
 
@@ -312,7 +313,42 @@ class OutlineBuilder:
         if title:
             self.result.sections.append(Section(node.path(), title, dict(node.source)))
 
+    def _clauses(self, node: _Node) -> bool:
+        """A heading over several paragraphs that each end in their own responsibility
+        clause: one item per clause (paths …, 1, 2 …), the heading a section."""
+        if sum(1 for p in node.paras if p.units) < 2:
+            return False
+        chunks: list[list[_Para]] = [[]]
+        for para in node.paras:
+            if chunks[-1] and chunks[-1][-1].units:
+                chunks.append([])
+            chunks[-1].append(para)
+        heading = node.heading.text if node.heading else ""
+        self._section(node, heading)
+        inherited = (node.heading.units if node.heading else Units()) or self._inherited(node)
+        for number, chunk in enumerate(chunks, start=1):
+            text = "\n".join(p.text for p in chunk if p.text)
+            units = Units()
+            for para in chunk:
+                units.extend(para.units)
+            units = units or inherited
+            deadline = "；".join(units.deadlines)
+            rhythm = timing.with_explicit(deadline, text)
+            item = ParsedItem(
+                [*node.path(), str(number)],
+                first_clause(text),
+                text,
+                units.lead,
+                units.all,
+                rhythm,
+                dict(chunk[0].source),
+            )
+            self._add(item)
+        return True
+
     def _leaf(self, node: _Node, *, area: bool) -> None:
+        if self._clauses(node):
+            return
         heading = node.heading.text if node.heading else ""
         body = "\n".join(p.text for p in node.paras if p.text)
         if area and body:
@@ -397,8 +433,8 @@ class OutlineBuilder:
                 else:
                     items[-1][1].units.extend(units)
                 continue
-            para = self._para(line.text, line.source)
-            items.append((line, para))
+            for piece in trailers.split_at_trailers(line.text, self.known):
+                items.append((line, self._para(piece, line.source)))
         # Drop the title and the introduction, and the closing lines.
         with_units = any(p.units for _, p in items)
         while items and not items[0][1].units and _is_preamble(items[0][1].text, with_units):

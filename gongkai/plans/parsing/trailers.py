@@ -329,6 +329,30 @@ def extract(paragraph: str, known: frozenset[str] = frozenset()) -> tuple[str, U
     return _tidy(text), units
 
 
+def split_at_trailers(paragraph: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """One piece per responsibility clause: "公开A。（责任单位：X）公开B。（责任单位：Y）" → two.
+
+    Only a labelled or verb trailer that ends a sentence and is followed by more text splits.
+    """
+    pieces: list[str] = []
+    start = 0
+    for s, e in bracket_groups(paragraph):
+        rest = paragraph[e:]
+        if not rest.strip(_TRAILING_JUNK):
+            break
+        inner = paragraph[s + 1 : e - 1]
+        ends_sentence = paragraph[s - 1 : s] in ("。", "；") or rest[:1] in ("。", "；")
+        if not ends_sentence or not _has_label_or_verb(inner):
+            continue
+        if parse_units(inner, known=known, strict=True) is None:
+            continue
+        cut = e + len(rest) - len(rest.lstrip("。；;，, "))
+        pieces.append(paragraph[start:cut])
+        start = cut
+    pieces.append(paragraph[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
 def _has_label_or_verb(text: str) -> bool:
     for segment in split_depth0(text, "；;。，,"):
         segment = segment.strip()

@@ -426,3 +426,35 @@ def test_short_task_cells_after_merged_cells_are_not_read_as_units_or_times():
     ]
     assert kinds(result.items[2]) == ["once"]  # the merged 年底前
     assert kinds(result.items[3]) == ["yearly"]
+
+
+def test_several_responsibility_clauses_in_one_paragraph_are_one_item_each():
+    text = (
+        "某镇2026年政务公开工作要点\n"
+        "全面公开本镇财政预决算信息。（责任单位：财政所）做好惠民资金发放公示，"
+        "每季度更新一次。（责任单位：民政办、农经站）\n"
+        "规范政府网站信息发布。（党政办牵头，各村配合）\n"
+    )
+    result = parse_text(text)
+    assert [(i.title, i.lead_units, i.units) for i in result.items] == [
+        ("全面公开本镇财政预决算信息", [], ["财政所"]),
+        ("做好惠民资金发放公示", [], ["民政办", "农经站"]),
+        ("规范政府网站信息发布", ["党政办"], ["党政办", "各村"]),
+    ]
+    assert kinds(result.items[1]) == ["quarterly"]
+
+
+def test_paragraphs_under_one_heading_each_with_their_own_clause():
+    text = (
+        "一、推进决策公开\n"
+        "（一）做好重大决策预公开。\n"
+        "公开重大行政决策事项目录。（责任单位：区司法局）\n"
+        "重大决策草案公开征求意见，时间不少于30日。（责任单位：区直各部门）\n"
+        "（二）做好政策解读。（责任单位：区政府办公室）\n"
+    )
+    result = parse_text(text)
+    assert rows(result) == [
+        ("一 （一） 1", "公开重大行政决策事", [], ["区司法局"]),
+        ("一 （一） 2", "重大决策草案公开征", [], ["区直各部门"]),
+        ("一 （二）", "做好政策解读。", [], ["区政府办公室"]),
+    ]
