@@ -150,7 +150,11 @@ def _one_cell(raws: list[str], i: int, blocks: list[Block]) -> int:
 
 
 def _split_cells(raw: str) -> list[str]:
-    return [clean_line(c) for c in raw.split("|")] if "|" in raw else [clean_line(raw)]
+    if "|" in raw:
+        return [clean_line(c) for c in raw.split("|")]
+    if "\t" in raw.strip():
+        return [clean_line(c) for c in raw.strip().split("\t")]
+    return [clean_line(raw)]
 
 
 def _header_cells(raws: list[str], i: int) -> tuple[list[str], int] | None:
@@ -207,13 +211,18 @@ def _regular_rows(raws: list[str], i: int, end: int, width: int) -> bool:
     data = [r for r in raws[end:] if r.strip() and not _MD_RULE.match(r.strip())]
     if not data:
         return False
+    tabbed = "|" not in raws[i]
     roles = [tables.header_role(c) for c in _split_cells(raws[i].strip().strip("|"))]
     for r in data:
-        if "\t" in r.strip():
-            continue
-        if not _is_pipe_row(r) or len(_pipe_cells(r)) != width:
+        if tabbed:
+            if not _is_tab_row(r):
+                return False
+            cells = _tab_cells(r)
+        elif _is_pipe_row(r):
+            cells = _pipe_cells(r)
+        else:
             return False
-        if not _cells_fit(_pipe_cells(r), roles):
+        if len(cells) != width or not _cells_fit(cells, roles):
             return False
     return True
 
@@ -233,8 +242,6 @@ def _cells_fit(cells: list[str], roles: list[str | None]) -> bool:
 
 def _cell_table(raws: list[str], i: int, blocks: list, known: frozenset[str]) -> int:
     """A plan table whose rows cannot be trusted, read as a stream of cells to the end."""
-    if "\t" in raws[i].strip():
-        return 0
     found = _header_cells(raws, i)
     if found is None:
         return 0
