@@ -8,7 +8,8 @@ Pure Python (no Django). Entry points::
     parse_file(path_or_file, known_units=())  # sniffs the content: DOCX, XLSX or text
 
 Each returns a :class:`ParseResult` whose ``to_dict()`` is
-``{"items": [{"path", "title", "text", "lead_units", "units", "timing", "source"}], "warnings"}``.
+``{"items": [{"path", "title", "text", "lead_units", "units", "timing", "rules", "source"}],
+"warnings"}``: ``timing`` lists every phrase found, ``rules`` the effective rule set.
 Anything that cannot be read raises :class:`PlanParseError` with a Chinese message.
 """
 

@@ -52,6 +52,7 @@ _DEADLINE_WORDS = re.compile(
     r"长期|持续|常态|全年|每月|每季|每年|每半年|按月|按季|按年|定期|及时|实时|年底|年内|月底|日前"
     r"|工作日|之日起|批复后|随时|动态|阶段|完成"
 )
+_UNNUMBERED = 10.0  # the rank of a group cell without numbering: below every numbered level
 _ROLE_OF_COL = {LEAD_COL: LEAD, UNITS_COL: RESPONSIBLE, SUPPORT_COL: SUPPORT}
 
 
@@ -168,7 +169,10 @@ class CellTableReader:
         self.groups: list[tuple[float, str, str]] = []  # (rank, label, title)
         self.counters: dict[tuple[str, ...], int] = {}
         self.previous: dict[str, str] = {}  # column role → last value (merged cells)
-        self.previous_units: Units | None = None
+        self.group_items: dict[int, list[ParsedItem]] = {}  # unnumbered group → its items
+        self.group_serial = 0
+        self.group_titles: dict[int, str] = {}
+        self.current_group = 0
 
     # -- splitting the stream into rows ----------------------------------------------------
 
@@ -248,6 +252,10 @@ class CellTableReader:
     def read(self, cells: list[Cell]) -> TableOutcome:
         for row in self.rows(cells):
             self._row(row)
+        # An unnumbered group cell over a single item is that item's task name (title).
+        for serial, items in self.group_items.items():
+            if len(items) == 1:
+                items[0].title = self.group_titles[serial]
         return self.outcome
 
     def _push_group(self, cell: Cell) -> None:
@@ -256,7 +264,11 @@ class CellTableReader:
             rank, label, title = marker.rank, marker.label, strip_end(marker.rest)
         else:
             # an unnumbered group replaces any unnumbered group before it
-            rank, label, title = 10.0, "", strip_end(cell.text)
+            rank, label, title = _UNNUMBERED, "", strip_end(cell.text)
+            self.group_serial += 1
+            self.group_titles[self.group_serial] = title
+            self.group_items[self.group_serial] = []
+            self.current_group = self.group_serial
         while self.groups and self.groups[-1][0] >= rank:
             self.groups.pop()
         self.groups.append((rank, label, title))
@@ -265,7 +277,6 @@ class CellTableReader:
 
     def _row(self, row: _Row) -> None:
         *group_cells, own = row.heads
-        title = ""
         for cell in group_cells:
             self._push_group(cell)
         # the item's own numbered text ends any group of the same or a deeper rank
@@ -273,8 +284,8 @@ class CellTableReader:
         text = own.text
         label = row.number
         if marker is not None and marker.rest.strip():
-            while self.groups and self.groups[-1][0] >= marker.rank:
-                self.groups.pop()
+            # it ends numbered groups of its rank or deeper, not an unnumbered group cell
+            self.groups = [g for g in self.groups if g[0] == _UNNUMBERED or g[0] < marker.rank]
             label = label or marker.label
             text = marker.rest
         prefix = [g[1] for g in self.groups if g[1]]
@@ -296,17 +307,18 @@ class CellTableReader:
         body = clean
         if deadline:
             body = f"{clean}\n完成时限：{deadline}"
-        self.outcome.items.append(
-            ParsedItem(
-                path=[*prefix, label],
-                title=title or first_clause(clean),
-                text=body,
-                lead_units=units.lead,
-                units=units.all,
-                timing=rhythm,
-                source={"line": own.line},
-            )
+        item = ParsedItem(
+            path=[*prefix, label],
+            title=first_clause(clean),
+            text=body,
+            lead_units=units.lead,
+            units=units.all,
+            timing=rhythm,
+            source={"line": own.line},
         )
+        self.outcome.items.append(item)
+        if self.current_group and any(g[0] == _UNNUMBERED for g in self.groups):
+            self.group_items[self.current_group].append(item)
 
     def _assign(self, row: _Row) -> dict[str, list[str]]:
         """Leading and trailing cells → {column role: [values]}, inheriting what a merged

@@ -472,3 +472,17 @@ def test_tab_separated_rows_with_missing_merged_cells():
         ("一 2", "做好历史规划的归集", [], ["县发展改革局"]),
         ("二 3", "积极推进部门预算、", [], ["县财政局"]),
     ]
+
+
+def test_task_name_cell_then_numbered_detail_cell():
+    text = (
+        "工作任务 |\n具体要求 |\n落实单位 |\n"
+        "明确工作机构 |\n1.确定本单位政务公开工作机构和一名负责人。 |\n各镇街(园区);市直各单位 |\n"
+        "建立工作制度 |\n2.2026年底前制定本单位政务公开工作制度。 |\n市直各单位 |\n"
+    )
+    result = parse_text(text)
+    assert [(i.path, i.title, i.text[:6], i.units) for i in result.items] == [
+        (["1"], "明确工作机构", "确定本单位政", ["各镇街（园区）", "市直各单位"]),
+        (["2"], "建立工作制度", "2026年底", ["市直各单位"]),
+    ]
+    assert kinds(result.items[1]) == ["once"]
