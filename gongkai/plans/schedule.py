@@ -34,7 +34,10 @@ _PARAM_KEYS = {
     "event",
     "event_text",
     "year",
+    "report_every",
 }
+# How often ongoing work (持续推进, 长期坚持) reports its progress.
+REPORT_CADENCES = ("quarterly", "half_yearly", "yearly")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ def clean_rule(rule: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             raise ValidationFailed("定期任务的间隔应为1到366天")
     if kind == "timely":
         params.setdefault("workdays", TIMELY_WORKDAYS)
+    report = params.get("report_every")
+    if report is not None and (kind != "continuous" or report not in REPORT_CADENCES):
+        raise ValidationFailed("持续性任务的报告周期应为每季度、每半年或每年")
     for key in ("workdays", "days", "months"):
         value = params.get(key)
         if value is not None and (not isinstance(value, int) or not 1 <= value <= 366):
@@ -155,6 +161,11 @@ def periods(
             start = end + dt.timedelta(days=1)
             n += 1
         return result
+    if kind == "continuous" and params.get("report_every") in ("quarterly", "half_yearly"):
+        # Ongoing work reporting its progress at a cadence (half-yearly by default for
+        # 持续推进 / 长期坚持; the coordinator may change it).
+        cadence = periods(params["report_every"], {}, year, calendar)
+        return [Period(p.start, p.end, f"{p.label}（持续）", p.due) for p in cadence]
     if kind in ("continuous", "timely"):
         # Work as matters arise; the ledger keeps one row per year, reported by year end.
         return [Period(jan1, dec31, f"{year}年（持续）", _due(calendar, dec31))]

@@ -13,7 +13,8 @@ weekly     every week
 daily      every working day
 event      ``workdays`` (or ``days``) after an ``event`` (abolition, issuance, formation,
            receipt, decision, other) described by ``event_text``
-continuous as each matter arises (持续推进, 长期坚持, 实时, 常态化, 全年)
+continuous as each matter arises (实时, 常态化), or ongoing work (持续推进, 长期坚持, 全年)
+           reporting its progress every ``report_every`` (half_yearly by default)
 periodic   at an interval the coordinator sets: ``interval_days`` (None until set)
 timely     及时: 20 working days from the information forming (Regulation Art. 26)
 statutory  the deadline the law sets (法定时限)
@@ -195,9 +196,11 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Rule]]] = [
         _fixed(kind="yearly"),
     ),
     (
-        re.compile(r"持续推进|持续开展|持续做好|实时|常态化|长期坚持|长期|即时|全年"),
-        _fixed(kind="continuous"),
+        # ongoing work: progress reported half-yearly unless the coordinator sets otherwise
+        re.compile(r"持续推进|持续开展|持续做好|长期坚持|长期|全年"),
+        _fixed(kind="continuous", report_every="half_yearly"),
     ),
+    (re.compile(r"实时|常态化|即时"), _fixed(kind="continuous")),
     (re.compile(r"不?定期"), _fixed(kind="periodic", interval_days=None)),
     (re.compile(r"及时(?!性)"), _fixed(kind="timely", workdays=TIMELY_WORKDAYS)),
     (
@@ -250,6 +253,8 @@ def _signature(rule: Rule) -> tuple:
         return ("once", rule.get("year"), rule.get("month"), rule.get("day"))
     if kind == "yearly" and rule.get("month") in (None, 12) and rule.get("day") in (None, "end"):
         return (_YEAR_END,)
+    if kind == "continuous" and rule.get("report_every") in ("quarterly", "half_yearly"):
+        return (rule["report_every"],)
     if kind in ("continuous", "timely", "daily"):
         return (_YEAR_END,)
     if kind in ("monthly", "quarterly", "half_yearly", "weekly", "yearly", "periodic"):
@@ -329,6 +334,13 @@ def _month_end(month: int, year: int | None) -> int | None:
     return calendar.monthrange(year or 2001, month)[1]
 
 
+_REPORT_LABELS = {
+    "quarterly": "每季度末",
+    "half_yearly": "每半年（6月底、12月底前）",
+    "yearly": "每年年底前",
+}
+
+
 def describe(rule: dict[str, Any]) -> str:
     """The plain Chinese meaning of a rule, e.g. 每月25日前（遇节假日提前至前一工作日）."""
     kind = rule.get("kind")
@@ -369,6 +381,9 @@ def describe(rule: dict[str, Any]) -> str:
             return f"自{event_text}之日起{rule['months']}个月内完成"
         return f"自{event_text}之日起{rule.get('days')}日内完成（自然日）"
     if kind == "continuous":
+        report = _REPORT_LABELS.get(rule.get("report_every") or "")
+        if report:
+            return f"持续进行：长期推进，{report}报告一次进展（周期可由统筹单位调整）"
         return "持续进行：事项发生即公开，不设固定周期"
     if kind == "periodic":
         interval = rule.get("interval_days")

@@ -71,7 +71,11 @@ def rules(text):
             "信息形成之日起20日内",
             {"kind": "event", "event": "formation", "event_text": "信息形成", "days": 20},
         ),
-        ("持续推进信息公开", "持续推进", {"kind": "continuous"}),
+        (
+            "持续推进信息公开",
+            "持续推进",
+            {"kind": "continuous", "report_every": "half_yearly"},
+        ),
         ("实时发布环评信息", "实时", {"kind": "continuous"}),
         ("常态化开展", "常态化", {"kind": "continuous"}),
         ("定期更新", "定期", {"kind": "periodic", "interval_days": None}),

@@ -71,6 +71,24 @@ def test_quarterly_working_days_after_quarter_end_cross_national_day():
     ]
 
 
+def test_ongoing_work_reports_half_yearly_or_at_the_cadence_set():
+    half = periods("continuous", {"report_every": "half_yearly"}, 2026, CAL)
+    assert [(p.label, p.due) for p in half] == [
+        ("2026年上半年（持续）", D(2026, 6, 30)),
+        ("2026年下半年（持续）", D(2026, 12, 31)),
+    ]
+    assert len(periods("continuous", {"report_every": "quarterly"}, 2026, CAL)) == 4
+    assert len(periods("continuous", {"report_every": "yearly"}, 2026, CAL)) == 1
+    assert clean_rule({"kind": "continuous", "report_every": "half_yearly"}) == (
+        "continuous",
+        {"report_every": "half_yearly"},
+    )
+    with pytest.raises(ValidationFailed):
+        clean_rule({"kind": "continuous", "report_every": "weekly"})
+    with pytest.raises(ValidationFailed):
+        clean_rule({"kind": "monthly", "report_every": "half_yearly"})
+
+
 def test_kinds_without_periods():
     assert periods("event", {"workdays": 10}, 2026, CAL) == []
     assert periods("statutory", {}, 2026, CAL) == []
