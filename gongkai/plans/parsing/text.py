@@ -11,6 +11,10 @@ from .normalize import clean_line, normalize_text
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADER_CELL_MAX = 10
+# The closing matter of a document after its last table: 附件, 抄送, 印发, a date.
+_CLOSING = re.compile(
+    r"^(?:附件|附：|抄送|印发|主送|（此件|此件)|^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"
+)
 
 
 def _is_pipe_row(raw: str) -> bool:
@@ -271,6 +275,8 @@ def _table_end(raws: list[str], start: int) -> int:
     """Where a table read as a cell stream ends: at the next table's header, giving back the
     headings without pipes just above it (二、… between two tables); else at the end."""
     for j in range(start, len(raws)):
+        if j > start and "|" not in raws[j] and _CLOSING.match(clean_line(raws[j])):
+            return j  # 附件 / 抄送 / a date: the document's closing matter
         if raws[j].strip() and _header_cells(raws, j) is not None:
             stop = j
             while stop > start and (

@@ -486,3 +486,10 @@ def test_task_name_cell_then_numbered_detail_cell():
         (["2"], "建立工作制度", "2026年底", ["市直各单位"]),
     ]
     assert kinds(result.items[1]) == ["once"]
+
+
+def test_closing_matter_after_a_flattened_table_is_not_an_item():
+    text = CELLS_WITH_PIPES + "\n附件：政务公开目录\n某县人民政府办公室\n2026年3月1日\n"
+    result = parse_text(text)
+    assert len(result.items) == 3
+    assert result.items[-1].units == ["县融媒体中心"]
