@@ -34,7 +34,10 @@ _PARAM_KEYS = {
     "event",
     "event_text",
     "year",
+    "report_every",
 }
+# How often ongoing work (持续推进, 长期坚持) reports its progress.
+REPORT_CADENCES = ("quarterly", "half_yearly", "yearly")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ def clean_rule(rule: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             raise ValidationFailed("定期任务的间隔应为1到366天")
     if kind == "timely":
         params.setdefault("workdays", TIMELY_WORKDAYS)
+    report = params.get("report_every")
+    if report is not None and (kind != "continuous" or report not in REPORT_CADENCES):
+        raise ValidationFailed("持续性任务的报告周期应为每季度、每半年或每年")
     for key in ("workdays", "days", "months"):
         value = params.get(key)
         if value is not None and (not isinstance(value, int) or not 1 <= value <= 366):
@@ -111,15 +117,16 @@ def periods(
             result.append(Period(start, end, f"{year}年{month}月", _due(calendar, target)))
         return result
     if kind == "quarterly":
-        return [
-            Period(
-                dt.date(year, q * 3 - 2, 1),
-                _day_in_month(year, q * 3, "end"),
-                f"{year}年第{'一二三四'[q - 1]}季度",
-                _due(calendar, _day_in_month(year, q * 3, "end")),
-            )
-            for q in range(1, 5)
-        ]
+        offset = params.get("workdays")
+        result = []
+        for q in range(1, 5):
+            end = _day_in_month(year, q * 3, "end")
+            # 每季度结束后N个工作日内: N working days after the quarter's last day (the fourth
+            # quarter's due date is in January; weekends only while that calendar is unpublished).
+            due = calendar.deadline_estimate(end, offset).date if offset else _due(calendar, end)
+            label = f"{year}年第{'一二三四'[q - 1]}季度"
+            result.append(Period(dt.date(year, q * 3 - 2, 1), end, label, due))
+        return result
     if kind == "half_yearly":
         return [
             Period(
@@ -154,6 +161,11 @@ def periods(
             start = end + dt.timedelta(days=1)
             n += 1
         return result
+    if kind == "continuous" and params.get("report_every") in ("quarterly", "half_yearly"):
+        # Ongoing work reporting its progress at a cadence (half-yearly by default for
+        # 持续推进 / 长期坚持; the coordinator may change it).
+        cadence = periods(params["report_every"], {}, year, calendar)
+        return [Period(p.start, p.end, f"{p.label}（持续）", p.due) for p in cadence]
     if kind in ("continuous", "timely"):
         # Work as matters arise; the ledger keeps one row per year, reported by year end.
         return [Period(jan1, dec31, f"{year}年（持续）", _due(calendar, dec31))]

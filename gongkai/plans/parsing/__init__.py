@@ -8,7 +8,8 @@ Pure Python (no Django). Entry points::
     parse_file(path_or_file, known_units=())  # sniffs the content: DOCX, XLSX or text
 
 Each returns a :class:`ParseResult` whose ``to_dict()`` is
-``{"items": [{"path", "title", "text", "lead_units", "units", "timing", "source"}], "warnings"}``.
+``{"items": [{"path", "title", "text", "lead_units", "units", "timing", "rules", "source"}],
+"warnings"}``: ``timing`` lists every phrase found, ``rules`` the effective rule set.
 Anything that cannot be read raises :class:`PlanParseError` with a Chinese message.
 """
 
@@ -56,13 +57,26 @@ def _guarded(what: str, fn: Callable[[], T]) -> T:
 
 
 def _build(blocks: list[Block], known_units: Iterable[str]) -> ParseResult:
-    return OutlineBuilder(known_set(known_units)).build(blocks)
+    return _checked(OutlineBuilder(known_set(known_units)).build(blocks))
 
 
 def _parse_text(text: str, known_units: Iterable[str] = ()) -> ParseResult:
     if not text.strip():
         raise PlanParseError("内容为空：没有可以解析的文字")
-    return _build(merge_wrapped(read_text(text)), known_units)
+    known = known_set(known_units)
+    return _checked(OutlineBuilder(known).build(merge_wrapped(read_text(text, known))))
+
+
+def _checked(result: ParseResult) -> ParseResult:
+    """Refuse a document that is no plan: not one item names a unit or a time."""
+    if not result.items or any(item.units or item.timing for item in result.items):
+        return result
+    count = len(result.items)
+    sample = "、".join(f"“{item.title[:12]}”" for item in result.items[:3])
+    raise PlanParseError(
+        f"这不像一份工作方案：找到{count}段文字（如{sample}），但没有一项写明责任单位或完成时限。"
+        "请确认文件是分工方案，任务后应注明责任单位（如“（责任单位：区财政局）”）或完成时限"
+    )
 
 
 def parse_text(text: str, *, known_units: Iterable[str] = ()) -> ParseResult:

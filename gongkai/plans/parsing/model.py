@@ -22,6 +22,12 @@ class ParsedItem:
     timing: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
 
+    def rules(self) -> list[dict[str, Any]]:
+        """The item's effective rule set (see :func:`timing.effective`), each with its label."""
+        from .timing import describe, effective
+
+        return [{**rule, "label": describe(rule)} for rule in effective(self.timing)]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": list(self.path),
@@ -30,6 +36,7 @@ class ParsedItem:
             "lead_units": list(self.lead_units),
             "units": list(self.units),
             "timing": [{"phrase": t["phrase"], "rule": dict(t["rule"])} for t in self.timing],
+            "rules": self.rules(),
             "source": dict(self.source),
         }
 

@@ -94,7 +94,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         DECIMAL,
         re.compile(r"^(?P<num>\d{1,2}(?:[.．]\d{1,2}){1,3})(?P<sep>[.．、\s]|(?=[^\d.．]))\s*"),
     ),
-    (ARABIC, re.compile(r"^(?P<num>\d{1,3})\s*(?P<sep>[、，,]|[.．](?![\d.．]))\s*")),
+    # "2.2021年底前…": a label directly followed by a year is still a label
+    (
+        ARABIC,
+        re.compile(r"^(?P<num>\d{1,3})\s*(?P<sep>[、，,]|[.．](?![\d.．])|[.．](?=20\d{2}年))\s*"),
+    ),
     (ARABIC, re.compile(r"^(?P<num>[\u2488-\u249b])\s*")),  # ⒈
     (CIRCLED, re.compile(r"^(?P<num>[\u2460-\u2473])\s*[、.．]?\s*")),
 ]

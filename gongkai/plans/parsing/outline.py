@@ -27,6 +27,11 @@ _CLOSING = re.compile(
     r"^(附件|抄送|印发|主送|联系人|联系电话|（此件|此件)|^\d{4}年\d{1,2}月\d{1,2}日$|^20\d{2}[-./]\d{1,2}[-./]\d{1,2}$"
 )
 _TERMINAL = "。；：！？）”」…"
+# Headings of a plan's framing parts, which hold no task of their own.
+_FRAMING = re.compile(
+    r"^(?:总体要求|指导思想|基本原则|工作原则|总体目标|工作目标|主要目标|目标任务|保障措施|工作要求"
+    r"|组织保障|组织领导|工作保障|有关要求|相关要求|其他要求|工作步骤|实施步骤|背景|依据)$"
+)
 _WRAP_MIN = 28
 MAX_WARNINGS = 200
 
@@ -77,6 +82,9 @@ def merge_wrapped(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         prev = out[-1] if out else None
+        if not isinstance(block, Line | Table):
+            out.append(block)
+            continue
         if (
             isinstance(block, Line)
             and isinstance(prev, Line)
@@ -172,7 +180,7 @@ class OutlineBuilder:
         """Parse tables; a table without a plan header is read as its cells' lines."""
         out: list[Block | TableOutcome] = []
         for block in blocks:
-            if isinstance(block, Line):
+            if isinstance(block, Line | TableOutcome):
                 out.append(block)
                 continue
             outcome = parse_table(block, self.known)
@@ -242,12 +250,13 @@ class OutlineBuilder:
             if units:
                 self._attach_trailer(current, units, block.text)
                 continue
-            para = self._para(block.text, block.source)
-            if current.closed:
-                pending.append(para)
-            else:
-                current.paras.append(para)
-                current.closed = bool(para.units)
+            for piece in trailers.split_at_trailers(block.text, self.known):
+                para = self._para(piece, block.source)
+                if current.closed:
+                    pending.append(para)
+                else:
+                    current.paras.append(para)
+                    current.closed = bool(para.units)
         if pending and current is not None:
             self._tail(current, pending)
 
@@ -304,7 +313,42 @@ class OutlineBuilder:
         if title:
             self.result.sections.append(Section(node.path(), title, dict(node.source)))
 
+    def _clauses(self, node: _Node) -> bool:
+        """A heading over several paragraphs that each end in their own responsibility
+        clause: one item per clause (paths …, 1, 2 …), the heading a section."""
+        if sum(1 for p in node.paras if p.units) < 2:
+            return False
+        chunks: list[list[_Para]] = [[]]
+        for para in node.paras:
+            if chunks[-1] and chunks[-1][-1].units:
+                chunks.append([])
+            chunks[-1].append(para)
+        heading = node.heading.text if node.heading else ""
+        self._section(node, heading)
+        inherited = (node.heading.units if node.heading else Units()) or self._inherited(node)
+        for number, chunk in enumerate(chunks, start=1):
+            text = "\n".join(p.text for p in chunk if p.text)
+            units = Units()
+            for para in chunk:
+                units.extend(para.units)
+            units = units or inherited
+            deadline = "；".join(units.deadlines)
+            rhythm = timing.with_explicit(deadline, text)
+            item = ParsedItem(
+                [*node.path(), str(number)],
+                first_clause(text),
+                text,
+                units.lead,
+                units.all,
+                rhythm,
+                dict(chunk[0].source),
+            )
+            self._add(item)
+        return True
+
     def _leaf(self, node: _Node, *, area: bool) -> None:
+        if self._clauses(node):
+            return
         heading = node.heading.text if node.heading else ""
         body = "\n".join(p.text for p in node.paras if p.text)
         if area and body:
@@ -325,8 +369,16 @@ class OutlineBuilder:
         if not title and not text:
             self.warn(f"{where}：“{' '.join(path)}”没有内容，已跳过")
             return
-        units = node.own_units() or self._inherited(node)
-        rhythm = timing.detect("\n".join(t for t in (heading, body) if t))
+        own = node.own_units()
+        units = own or self._inherited(node)
+        deadline = "；".join(own.deadlines)
+        rhythm = timing.with_explicit(deadline, "\n".join(t for t in (heading, body) if t))
+        if deadline:
+            text = f"{text}\n完成时限：{deadline}"
+        if not units and not rhythm and _FRAMING.match(strip_end(heading)):
+            # 一、总体要求 / 四、保障措施: a framing part of the plan, not a task
+            self._section(node, heading)
+            return
         item = ParsedItem(path, title, text, units.lead, units.all, rhythm, dict(node.source))
         self._add(item)
 
@@ -381,8 +433,8 @@ class OutlineBuilder:
                 else:
                     items[-1][1].units.extend(units)
                 continue
-            para = self._para(line.text, line.source)
-            items.append((line, para))
+            for piece in trailers.split_at_trailers(line.text, self.known):
+                items.append((line, self._para(piece, line.source)))
         # Drop the title and the introduction, and the closing lines.
         with_units = any(p.units for _, p in items)
         while items and not items[0][1].units and _is_preamble(items[0][1].text, with_units):
@@ -400,7 +452,7 @@ class OutlineBuilder:
                 text=para.text,
                 lead_units=para.units.lead,
                 units=para.units.all,
-                timing=timing.detect(para.text),
+                timing=timing.with_explicit("；".join(para.units.deadlines), para.text),
                 source=dict(line.source),
             )
             self._add(item)

@@ -41,6 +41,9 @@ _TITLE_WORDS = {
     "任务名称",
     "工作要点",
     "要点",
+    "重点工作",
+    "工作名称",
+    "主要工作",
 }
 _SECTION_WORDS = {
     "项目",
@@ -169,9 +172,18 @@ def _columns(roles: list[str | None], data: list[list[str]]) -> _Columns | None:
     )
 
 
+_CROSS_REFERENCE = re.compile(r"（(?:见|详见|参见|下同)[^（）]*）|（[^（）]*下同）")
+
+
+def clean_unit_text(text: str) -> str:
+    """A unit list without cross-references (（见附件1，下同）) or spaces before brackets."""
+    text = _CROSS_REFERENCE.sub("", text)
+    return re.sub(r"\s+(?=（)", "", text).strip()
+
+
 def unit_cell(cell: str, role: str, known: frozenset[str]) -> Units:
     """Units in a 责任单位 / 牵头单位 / 配合单位 cell (any names are trusted)."""
-    cell = cell.strip()
+    cell = clean_unit_text(cell)
     if not cell or cell in {"/", "-", "—", "无", "——"}:
         return Units()
     found = trailers.parse_units(cell, known=known, trusted=True)
@@ -383,7 +395,8 @@ class _Reader:
             title = first_clause(text)
         deadline = "；".join(row[c] for c in self.cols.deadline if row[c])
         due = deadline_phrase(deadline)
-        rhythm = timing.detect("\n".join(t for t in (title_clean, text_clean, due) if t))
+        due = "；".join(x for x in (due, *units.deadlines) if x)
+        rhythm = timing.with_explicit(due, "\n".join(t for t in (title_clean, text_clean) if t))
         if deadline:
             text = f"{text}\n完成时限：{deadline}"
         return ParsedItem(

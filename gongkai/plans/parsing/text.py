@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 
-from . import tables
+from . import numbering, tables
 from .blocks import Block, Line, Table
+from .cellstream import Cell, CellTableReader, loose_units
 from .normalize import clean_line, normalize_text
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADER_CELL_MAX = 10
+# The closing matter of a document after its last table: 附件, 抄送, 印发, a date.
+_CLOSING = re.compile(
+    r"^(?:附件|附：|抄送|印发|主送|（此件|此件)|^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"
+)
 
 
 def _is_pipe_row(raw: str) -> bool:
@@ -148,13 +153,161 @@ def _one_cell(raws: list[str], i: int, blocks: list[Block]) -> int:
     return len(raws)
 
 
-def read_text(text: str) -> list[Block]:
+def _split_cells(raw: str) -> list[str]:
+    if "|" in raw:
+        return [clean_line(c) for c in raw.split("|")]
+    if "\t" in raw.strip():
+        return [clean_line(c) for c in raw.strip().split("\t")]
+    return [clean_line(raw)]
+
+
+def _header_cells(raws: list[str], i: int) -> tuple[list[str], int] | None:
+    """Header cells starting at line ``i`` (over one or several lines), and the line after."""
+    cells: list[tuple[str, int]] = []
+    n = i
+    while n < len(raws):
+        parts = [c for c in _split_cells(raws[n]) if c]
+        if not parts:  # a blank line or a lone "|"
+            n += 1
+            if not cells and n - i > 1:
+                return None
+            continue
+        roles = [tables.header_role(c) if len(tables.compact(c)) <= 12 else None for c in parts]
+        if any(r is None for r in roles) or not _header_like(cells, parts, roles):
+            break
+        cells.extend((c, n) for c in parts)
+        n += 1
+    while cells and tables.header_role(cells[-1][0]) == tables.OTHER:
+        cells.pop()
+    header = [c for c, _ in cells]
+    if len(header) < 2 or not tables.is_header(header):
+        return None
+    last = cells[-1][1]
+    if any(line == last for _, line in cells) and len(
+        [c for c in _split_cells(raws[last]) if c]
+    ) != sum(1 for _, line in cells if line == last):
+        return None  # the header's last line also holds data cells
+    return header, last + 1
+
+
+def _header_like(cells: list[tuple[str, int]], parts: list[str], roles: list) -> bool:
+    """More header cells: no repeated or numbered cell, no two unknown columns in a row."""
+    seen = {c for c, _ in cells}
+    run = 0
+    if cells and tables.header_role(cells[-1][0]) == tables.OTHER:
+        run = 1
+    for part, role in zip(parts, roles, strict=True):
+        if part in seen or numbering.match(part) is not None:
+            return False
+        run = run + 1 if role == tables.OTHER else 0
+        if run >= 2:
+            return False
+        seen.add(part)
+    return True
+
+
+def _regular_rows(raws: list[str], i: int, end: int, width: int) -> bool:
+    """A header on one line and every later line a full pipe or tab row: rows can be trusted."""
+    if "|" not in raws[i] and "\t" not in raws[i].strip():
+        return False
+    if end - i != 1:
+        return False
+    data = [r for r in raws[end:] if r.strip() and not _MD_RULE.match(r.strip())]
+    if not data:
+        return False
+    tabbed = "|" not in raws[i]
+    roles = [tables.header_role(c) for c in _split_cells(raws[i].strip().strip("|"))]
+    for r in data:
+        if tabbed:
+            if not _is_tab_row(r):
+                return False
+            cells = _tab_cells(r)
+        elif _is_pipe_row(r):
+            cells = _pipe_cells(r)
+        else:
+            return False
+        if len(cells) != width or not _cells_fit(cells, roles):
+            return False
+    return True
+
+
+def _cells_fit(cells: list[str], roles: list[str | None]) -> bool:
+    """A row's cells read as the header says: no unit list in a task column and no task text
+    in a unit column (else cells covered by a row-spanning cell are missing)."""
+    for cell, role in zip(cells, roles, strict=False):
+        if not cell:
+            continue
+        if role in tables.TASK_ROLES and loose_units(cell, frozenset()):
+            return False
+        if role in tables.UNIT_ROLES and not loose_units(cell, frozenset()):
+            return False
+    return True
+
+
+def _cell_table(raws: list[str], i: int, blocks: list, known: frozenset[str]) -> int:
+    """A plan table whose rows cannot be trusted, read as a stream of cells to the end."""
+    found = _header_cells(raws, i)
+    if found is None:
+        return 0
+    header, end = found
+    if _regular_rows(raws, i, end, len(header)):
+        return 0
+    roles = [tables.header_role(c) for c in header]
+    roles = [
+        tables.TEXT if r == tables.OTHER and _detail_header(c) else r
+        for r, c in zip(roles, header, strict=True)
+    ]
+    stop = _table_end(raws, end)
+    cells = [
+        Cell(c, n + 1)
+        for n in range(end, stop)
+        for c in _split_cells(raws[n])
+        if c and not _MD_RULE.match(c)
+    ]
+    outcome = CellTableReader(roles, known).read(cells)
+    if not outcome.items:
+        return 0
+    blocks.append(outcome)
+    return stop
+
+
+def _table_end(raws: list[str], start: int) -> int:
+    """Where a table read as a cell stream ends: at the next table's header, giving back the
+    headings without pipes just above it (二、… between two tables); else at the end."""
+    for j in range(start, len(raws)):
+        if j > start and "|" not in raws[j] and _CLOSING.match(clean_line(raws[j])):
+            return j  # 附件 / 抄送 / a date: the document's closing matter
+        if raws[j].strip() and _header_cells(raws, j) is not None:
+            stop = j
+            while stop > start and (
+                not raws[stop - 1].strip()
+                or ("|" not in raws[stop - 1] and _top_heading(raws[stop - 1]))
+            ):
+                stop -= 1
+            return stop
+    return len(raws)
+
+
+def _top_heading(raw: str) -> bool:
+    marker = numbering.match(clean_line(raw))
+    return marker is not None and marker.kind in (numbering.PART, numbering.CN)
+
+
+def _detail_header(cell: str) -> bool:
+    return tables.compact(cell).endswith(("分工", "举措", "细则", "事项"))
+
+
+def read_text(text: str, known: frozenset[str] = frozenset()) -> list[Block]:
     """Split a document into normalised lines and flattened tables."""
     raws = normalize_text(text).split("\n")
     blocks: list[Block] = []
     i = 0
     while i < len(raws):
-        after = _delimited(raws, i, blocks) or _one_cell(raws, i, blocks)
+        after = (
+            _cell_table(raws, i, blocks, known)
+            or _delimited(raws, i, blocks)
+            or _one_cell(raws, i, blocks)
+        )
         if after:
             i = after
             continue

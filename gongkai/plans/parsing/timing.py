@@ -6,14 +6,15 @@ meaning given by :func:`describe`. Kinds:
 ========== ==================================================================
 once       by a date this year: ``month``, ``day`` (int or "end"), optional ``year``
 monthly    every month by ``day`` (int or "end")
-quarterly  every quarter, by the quarter's end
+quarterly  every quarter, by the quarter's end, or ``workdays`` after it
 half_yearly every half year, by 30 June and 31 December
 yearly     every year, optionally by ``month``/``day``
 weekly     every week
 daily      every working day
 event      ``workdays`` (or ``days``) after an ``event`` (abolition, issuance, formation,
            receipt, decision, other) described by ``event_text``
-continuous as each matter arises (持续推进, 实时, 常态化)
+continuous as each matter arises (实时, 常态化), or ongoing work (持续推进, 长期坚持, 全年)
+           reporting its progress every ``report_every`` (half_yearly by default)
 periodic   at an interval the coordinator sets: ``interval_days`` (None until set)
 timely     及时: 20 working days from the information forming (Regulation Art. 26)
 statutory  the deadline the law sets (法定时限)
@@ -49,7 +50,7 @@ _EVENT_KEYS = (
     ("issuance", ("印发", "发布", "公布", "出台", "签发", "施行", "生效")),
     ("formation", ("形成", "变更", "制作", "获取", "产生")),
     ("receipt", ("收到", "受理", "接到", "申请")),
-    ("decision", ("作出", "决定", "批准", "审批")),
+    ("decision", ("作出", "决定", "批准", "审批", "批复")),
 )
 
 _EVENT_PREFIX = re.compile(r"^(?:应当|应|须|需要|需|要|必须|并|均|且|一律)*(?:在|于|自|从)?")
@@ -131,10 +132,20 @@ def _quarter(m: re.Match[str]) -> Rule:
     return {"kind": "once", "month": _QUARTER_END[m.group("q")], "day": "end"}
 
 
+def _quarter_offset(m: re.Match[str]) -> Rule:
+    return {"kind": "quarterly", "workdays": _n(m.group("n"))}
+
+
 _Y = r"(?:(?P<y>20\d{2})年)?"
 
 # In priority order: an earlier pattern wins where two overlap.
 PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Rule]]] = [
+    (
+        re.compile(
+            rf"每(?:个)?季度(?:结束|终了|末)?(?:后|之后|以后)\s*(?P<n>{_NUM})\s*个工作日(?:内|之内|以内)"
+        ),
+        _quarter_offset,
+    ),
     (
         re.compile(
             rf"(?P<ev>[^，。；：、\s（）]{{0,30}}?)之日起\s*(?P<n>{_NUM})\s*个?"
@@ -146,6 +157,13 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Rule]]] = [
         re.compile(
             rf"(?P<ev>[^，。；：、\s（）]{{1,30}}?)(?:后|以后|之后|起)\s*(?P<n>{_NUM})\s*个?"
             rf"(?P<unit>工作日)(?:内|之内|以内)"
+        ),
+        _event,
+    ),
+    (
+        re.compile(
+            rf"(?P<ev>[^，。；：、\s（）]{{1,30}}?)(?:后|以后|之后)\s*(?P<n>{_NUM})\s*个?"
+            rf"(?P<unit>个月|日|天)(?:内|之内|以内)"
         ),
         _event,
     ),
@@ -178,9 +196,11 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Rule]]] = [
         _fixed(kind="yearly"),
     ),
     (
-        re.compile(r"持续推进|持续开展|持续做好|实时|常态化|长期坚持|长期|即时"),
-        _fixed(kind="continuous"),
+        # ongoing work: progress reported half-yearly unless the coordinator sets otherwise
+        re.compile(r"持续推进|持续开展|持续做好|长期坚持|长期|全年"),
+        _fixed(kind="continuous", report_every="half_yearly"),
     ),
+    (re.compile(r"实时|常态化|即时"), _fixed(kind="continuous")),
     (re.compile(r"不?定期"), _fixed(kind="periodic", interval_days=None)),
     (re.compile(r"及时(?!性)"), _fixed(kind="timely", workdays=TIMELY_WORKDAYS)),
     (
@@ -219,6 +239,68 @@ def detect(text: str) -> list[dict[str, Any]]:
     return result
 
 
+# Rules that yield one period due at the end of the plan year.
+_YEAR_END = "year_end"
+# Most informative first, among rules that yield the same periods.
+_PREFERENCE = ("once", "yearly", "quarterly", "monthly", "continuous", "timely", "periodic")
+
+
+def _signature(rule: Rule) -> tuple:
+    kind = rule.get("kind")
+    if kind == "once":
+        if rule.get("month") == 12 and rule.get("day") == "end" and not rule.get("year"):
+            return (_YEAR_END,)
+        return ("once", rule.get("year"), rule.get("month"), rule.get("day"))
+    if kind == "yearly" and rule.get("month") in (None, 12) and rule.get("day") in (None, "end"):
+        return (_YEAR_END,)
+    if kind == "continuous" and rule.get("report_every") in ("quarterly", "half_yearly"):
+        return (rule["report_every"],)
+    if kind in ("continuous", "timely", "daily"):
+        return (_YEAR_END,)
+    if kind in ("monthly", "quarterly", "half_yearly", "weekly", "yearly", "periodic"):
+        return (kind,)
+    return (kind, json.dumps(rule, sort_keys=True, ensure_ascii=False))
+
+
+def _specificity(rule: Rule) -> tuple[int, int]:
+    kind = rule.get("kind")
+    rank = _PREFERENCE.index(kind) if kind in _PREFERENCE else len(_PREFERENCE)
+    detail = sum(
+        1 for k in ("day", "month", "year", "workdays") if rule.get(k) not in (None, "end")
+    )
+    return (-detail, rank)
+
+
+_CADENCES = {"once", "monthly", "quarterly", "half_yearly", "yearly", "weekly", "event"}
+
+
+def effective(entries: list[dict[str, Any]]) -> list[Rule]:
+    """The one rule set an item's phrases give: an explicit time (a 完成时限 cell or clause)
+    wins over timing words in the text; words that only say how (及时, 持续推进, 定期) give way
+    to a stated cadence; of rules yielding the same periods, the most specific is kept."""
+    explicit = [e for e in entries if e.get("explicit")]
+    chosen = [dict(e["rule"]) for e in (explicit or entries)]
+    if any(r.get("kind") in _CADENCES for r in chosen):
+        chosen = [r for r in chosen if r.get("kind") in _CADENCES or r.get("kind") == "statutory"]
+    best: dict[tuple, Rule] = {}
+    order: list[tuple] = []
+    for rule in chosen:
+        sig = _signature(rule)
+        if sig not in best:
+            order.append(sig)
+            best[sig] = rule
+        elif _specificity(rule) < _specificity(best[sig]):
+            best[sig] = rule
+    return [best[sig] for sig in order]
+
+
+def with_explicit(deadline: str, text: str) -> list[dict[str, Any]]:
+    """Phrases of an explicit time first (marked ``explicit``), then those of the text."""
+    found = [{**t, "explicit": True} for t in detect(deadline)] if deadline else []
+    phrases = {t["phrase"] for t in found}
+    return found + [t for t in detect(text) if t["phrase"] not in phrases]
+
+
 def valid(rule: Rule) -> bool:
     """Parameters in range (a 35th day or a 13th month is a misreading, not a rule)."""
     month, day = rule.get("month"), rule.get("day")
@@ -252,6 +334,13 @@ def _month_end(month: int, year: int | None) -> int | None:
     return calendar.monthrange(year or 2001, month)[1]
 
 
+_REPORT_LABELS = {
+    "quarterly": "每季度末",
+    "half_yearly": "每半年（6月底、12月底前）",
+    "yearly": "每年年底前",
+}
+
+
 def describe(rule: dict[str, Any]) -> str:
     """The plain Chinese meaning of a rule, e.g. 每月25日前（遇节假日提前至前一工作日）."""
     kind = rule.get("kind")
@@ -269,6 +358,8 @@ def describe(rule: dict[str, Any]) -> str:
         when = "月底" if day == "end" else f"{day}日"
         return f"每月{when}前（遇节假日提前至前一工作日）"
     if kind == "quarterly":
+        if rule.get("workdays"):
+            return f"每季度一次，季度结束后{rule['workdays']}个工作日内完成（按工作日历计算）"
         return "每季度一次，季度末（3、6、9、12月底）前完成"
     if kind == "half_yearly":
         return "每半年一次，6月底、12月底前完成"
@@ -290,6 +381,9 @@ def describe(rule: dict[str, Any]) -> str:
             return f"自{event_text}之日起{rule['months']}个月内完成"
         return f"自{event_text}之日起{rule.get('days')}日内完成（自然日）"
     if kind == "continuous":
+        report = _REPORT_LABELS.get(rule.get("report_every") or "")
+        if report:
+            return f"持续进行：长期推进，{report}报告一次进展（周期可由统筹单位调整）"
         return "持续进行：事项发生即公开，不设固定周期"
     if kind == "periodic":
         interval = rule.get("interval_days")

@@ -22,9 +22,19 @@ _LABEL = re.compile(
     r"(?:单位|部门|科室|处室|主体|股室|机构)(?:及责任人)?)\s*[：:]?\s*(?P<rest>.*)$",
     re.S,
 )
+_DEADLINE_LABEL = re.compile(
+    r"^(?:完成|办结|工作)?(?:时限|时间|期限)(?:要求|安排)?\s*[：:]\s*(?P<rest>.*)$", re.S
+)
+_FIELD_BREAK = re.compile(
+    r"[，,](?=\s*(?:(?:具体)?(?:牵头|主办|主责|责任|负责|承办|实施|配合|协办|协助|参与|落实)"
+    r"(?:单位|部门|科室|处室|主体|股室|机构)|(?:完成|办结|工作)?(?:时限|时间|期限))\s*[：:])"
+)
 # Role words that may end a clause: "A牵头", "B、C分别负责落实", "由D配合".
 _VERB_TOKENS = (
     "按职责分工",
+    "按职能分工",
+    "按职能",
+    "参照",
     "按职责",
     "牵头负责",
     "牵头落实",
@@ -62,12 +72,14 @@ class Units:
     """Units of one trailer with their roles, in written order."""
 
     entries: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
+    deadlines: list[str] = field(default_factory=list)  # 完成时限：… given inside the trailer
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
     def extend(self, other: Units) -> None:
         self.entries.extend(other.entries)
+        self.deadlines.extend(d for d in other.deadlines if d not in self.deadlines)
 
     @property
     def lead(self) -> list[str]:
@@ -98,6 +110,10 @@ def split_depth0(text: str, separators: str) -> list[str]:
             start = i + 1
     parts.append(text[start:])
     return parts
+
+
+def strip_verbs(clause: str) -> tuple[str, list[str]]:
+    return _strip_verbs(clause)
 
 
 def _strip_verbs(clause: str) -> tuple[str, list[str]]:
@@ -201,9 +217,17 @@ def parse_units(
     units = Units()
     labelled = False
     any_verb = False
+    # "牵头单位：A，责任单位：B，完成时限：C": a comma before a label ends a field.
+    text = _FIELD_BREAK.sub("；", text)
     for segment in split_depth0(text, "；;。\n" if not trusted else "；;。"):
         segment = segment.strip()
         if not segment:
+            continue
+        deadline = _DEADLINE_LABEL.match(segment)
+        if deadline:
+            if deadline.group("rest").strip():
+                units.deadlines.append(deadline.group("rest").strip())
+            labelled = True
             continue
         m = _LABEL.match(segment)
         default_role = RESPONSIBLE
@@ -232,7 +256,7 @@ def parse_units(
                     continue
                 return None
             units.entries.extend(clause.names)
-    if not units:
+    if not units.entries and not units.deadlines:
         return None
     if trusted or labelled or any_verb:
         return units
@@ -292,14 +316,41 @@ def extract(paragraph: str, known: frozenset[str] = frozenset()) -> tuple[str, U
     # 3. A last sentence such as "区党政办牵头，区社区局配合。" or a whole line "A牵头落实".
     if not units:
         body = text.rstrip(_TRAILING_JUNK)
-        cut = max(body.rfind("。"), body.rfind("；"))
-        last = body[cut + 1 :] if cut >= 0 else body
-        if last and len(last) <= 120:
+        # the whole last sentence ("A牵头落实；B、C按职责分工分别落实"), else its last clause
+        for cut in dict.fromkeys((body.rfind("。"), max(body.rfind("。"), body.rfind("；")))):
+            last = body[cut + 1 :] if cut >= 0 else body
+            if not last or len(last) > 120:
+                continue
             found = parse_units(last, known=known, strict=True)
             if found and _has_label_or_verb(last):
                 units = found
                 text = body[: cut + 1] if cut >= 0 else ""
+                break
     return _tidy(text), units
+
+
+def split_at_trailers(paragraph: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """One piece per responsibility clause: "公开A。（责任单位：X）公开B。（责任单位：Y）" → two.
+
+    Only a labelled or verb trailer that ends a sentence and is followed by more text splits.
+    """
+    pieces: list[str] = []
+    start = 0
+    for s, e in bracket_groups(paragraph):
+        rest = paragraph[e:]
+        if not rest.strip(_TRAILING_JUNK):
+            break
+        inner = paragraph[s + 1 : e - 1]
+        ends_sentence = paragraph[s - 1 : s] in ("。", "；") or rest[:1] in ("。", "；")
+        if not ends_sentence or not _has_label_or_verb(inner):
+            continue
+        if parse_units(inner, known=known, strict=True) is None:
+            continue
+        cut = e + len(rest) - len(rest.lstrip("。；;，, "))
+        pieces.append(paragraph[start:cut])
+        start = cut
+    pieces.append(paragraph[start:])
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def _has_label_or_verb(text: str) -> bool:

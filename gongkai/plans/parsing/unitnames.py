@@ -10,7 +10,7 @@ UNIT_SUFFIXES = (
     "办公室", "管委会", "委员会", "办事处", "领导小组", "人民政府", "政府", "街道", "社区", "中心",
     "集团", "公司", "银行", "支行", "分行", "单位", "部门", "乡镇", "电视台", "气象台", "海关", "机关",
     "局", "办", "委", "室", "科", "院", "所", "组", "会", "处", "队", "站", "馆", "部", "镇", "乡",
-    "府", "厅", "署", "联", "协", "社", "校", "区", "县", "村",
+    "府", "厅", "署", "联", "协", "社", "校", "区", "县", "村", "股",
 )
 # Two-character names that are units although their first character is not 市/区/县….
 _SHORT_UNITS = frozenset({
@@ -60,11 +60,9 @@ def is_unit_like(name: str, known: frozenset[str] = frozenset()) -> bool:
 
 
 def strip_unit_name(name: str) -> str:
-    """Drop punctuation, a leading 由/请 and a trailing 等."""
+    """Drop punctuation and a leading 由/请 (a trailing 等 is part of what was written)."""
     name = name.strip().strip("。．.：:；;，,、 ")
     name = re.sub(r"^(由|请|以)", "", name)
-    if len(name) > 2 and name.endswith("等") and not name.endswith("中等"):
-        name = name[:-1]
     return name.strip()
 
 

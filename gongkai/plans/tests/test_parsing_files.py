@@ -67,6 +67,13 @@ def test_result_to_dict_shape():
                         },
                     }
                 ],
+                "rules": [
+                    {
+                        "kind": "monthly",
+                        "day": "end",
+                        "label": "每月月底前（遇节假日提前至前一工作日）",
+                    }
+                ],
                 "source": {"line": 2},
             },
             {
@@ -76,6 +83,7 @@ def test_result_to_dict_shape():
                 "lead_units": [],
                 "units": ["区财政局", "区党政办"],
                 "timing": [],
+                "rules": [],
                 "source": {"line": 3},
             },
         ],

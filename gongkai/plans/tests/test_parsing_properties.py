@@ -98,8 +98,9 @@ def test_plan_like_text_parses_without_internal_errors(text):
     """The unguarded parser: the safety net in parse_text must not be what saves us."""
     try:
         result = parse_text_unguarded(text)
-    except PlanParseError:
-        assert not text.strip()
+    except PlanParseError as exc:
+        # only an empty text or one with no unit or time anywhere is refused
+        assert not text.strip() or "不像一份工作方案" in str(exc)
         return
     data = result.to_dict()
     json.dumps(data, ensure_ascii=False)
@@ -165,3 +166,28 @@ def test_any_table_builds_without_internal_errors(table_rows):
     json.dumps(result.to_dict(), ensure_ascii=False)
     for item in result.items:
         assert item.path and all(item.path)
+
+
+SEPARATORS = st.sampled_from([" |\n", "\n|\n", "\n\n", " | ", "\n", " ||\n", "\n    "])
+
+
+@FAST
+@given(
+    st.lists(CELLS, min_size=2, max_size=5),
+    st.lists(st.tuples(CELLS, SEPARATORS), max_size=40),
+)
+def test_flattened_tables_parse_without_internal_errors(header, body):
+    """Header cells, then any cells joined the ways web pages flatten tables: the unguarded
+    parser reaches the cell-stream reader and never fails with anything but PlanParseError."""
+    text = " |\n".join(header) + " |\n" + "".join(cell + sep for cell, sep in body)
+    try:
+        result = parse_text_unguarded(text)
+    except PlanParseError as exc:
+        assert not text.strip() or "不像一份工作方案" in str(exc)
+        return
+    json.dumps(result.to_dict(), ensure_ascii=False)
+    for item in result.items:
+        assert item.path and all(item.path)
+        assert item.units[: len(item.lead_units)] == item.lead_units
+        assert len(set(item.units)) == len(item.units)
+        assert len(item.rules()) <= len(item.timing)

@@ -140,7 +140,7 @@ def test_seed_sources_point_at_lines(result):
 def test_seed_to_dict_shape_and_json(result):
     data = result.to_dict()
     assert set(data) == {"items", "warnings"}
-    keys = {"path", "title", "text", "lead_units", "units", "timing", "source"}
+    keys = {"path", "title", "text", "lead_units", "units", "timing", "rules", "source"}
     for item in data["items"]:
         assert set(item) == keys
         for t in item["timing"]:
@@ -163,3 +163,15 @@ def test_seed_in_gb18030_and_traditional(result):
     again = parse_text(traditional)
     assert [i.path for i in again.items] == [i.path for i in result.items]
     assert [i.units for i in again.items] == [i.units for i in result.items]
+
+
+def test_seed_has_one_rule_set_per_item(result):
+    from gongkai.plans.parsing.timing import _signature
+
+    for item in result.items:
+        signatures = [_signature(rule) for rule in item.rules()]
+        assert len(signatures) == len(set(signatures)), (item.path, item.rules())
+        assert len(item.rules()) <= len(item.timing)
+    # 加强预期引导: 按月 and 每月25日前 … 及时 are one monthly rule due on the 25th
+    eight = result.items[7]
+    assert [(r["kind"], r.get("day")) for r in eight.rules()] == [("monthly", 25)]

@@ -99,7 +99,9 @@ def test_tabs_with_lead_and_support_columns():
     first = result.items[0]
     assert first.text.startswith("在网站设立专栏，及时公开预决算。")
     kinds = [t["rule"]["kind"] for t in first.timing]
-    assert kinds == ["timely", "once"]
+    assert kinds == ["once", "timely"]  # the explicit 时限 cell first
+    # …and it alone makes the rule: 及时 in the text adds nothing.
+    assert [r["kind"] for r in first.rules()] == ["once"]
 
 
 ONE_CELL = """工作任务分工

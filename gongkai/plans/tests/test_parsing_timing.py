@@ -71,7 +71,11 @@ def rules(text):
             "信息形成之日起20日内",
             {"kind": "event", "event": "formation", "event_text": "信息形成", "days": 20},
         ),
-        ("持续推进信息公开", "持续推进", {"kind": "continuous"}),
+        (
+            "持续推进信息公开",
+            "持续推进",
+            {"kind": "continuous", "report_every": "half_yearly"},
+        ),
         ("实时发布环评信息", "实时", {"kind": "continuous"}),
         ("常态化开展", "常态化", {"kind": "continuous"}),
         ("定期更新", "定期", {"kind": "periodic", "interval_days": None}),
@@ -152,3 +156,65 @@ def test_describe_event_and_timely_state_the_days():
 def test_rules_carry_their_label():
     (found,) = detect("每月25日前发布")
     assert found["rule"]["label"] == describe(found["rule"])
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "rule"),
+    [
+        ("每月5日前报送", "每月5日前", {"kind": "monthly", "day": 5}),
+        (
+            "每季度结束后10个工作日内公开",
+            "每季度结束后10个工作日内",
+            {"kind": "quarterly", "workdays": 10},
+        ),
+        (
+            "2026年10月16日前完成",
+            "2026年10月16日前",
+            {"kind": "once", "month": 10, "day": 16, "year": 2026},
+        ),
+        (
+            "2026年9月底前完成",
+            "2026年9月底前",
+            {"kind": "once", "month": 9, "day": "end", "year": 2026},
+        ),
+        (
+            "方案批复后20日内公开",
+            "批复后20日内",
+            {"kind": "event", "event": "decision", "event_text": "方案批复", "days": 20},
+        ),
+        (
+            "收到申请之日起15个工作日内答复",
+            "收到申请之日起15个工作日内",
+            {"kind": "event", "event": "receipt", "event_text": "收到申请", "workdays": 15},
+        ),
+        ("全年持续公开", "全年", {"kind": "continuous"}),
+        ("长期坚持", "长期坚持", {"kind": "continuous"}),
+        ("持续推进", "持续推进", {"kind": "continuous"}),
+    ],
+)
+def test_new_phrases(text, phrase, rule):
+    found = rules(text)
+    assert found[0][0].endswith(phrase) or phrase.endswith(found[0][0])
+    assert {k: v for k, v in found[0][1].items() if k in rule} == rule
+
+
+def _effective(text, deadline=""):
+    from gongkai.plans.parsing.timing import effective, with_explicit
+
+    return [
+        {k: v for k, v in r.items() if k != "label"}
+        for r in effective(with_explicit(deadline, text))
+    ]
+
+
+def test_explicit_time_wins_and_no_two_rules_give_the_same_periods():
+    # the 时限 column wins over every word in the text
+    assert _effective("按月公开，及时发布", "每月25日前") == [{"kind": "monthly", "day": 25}]
+    # in the text alone: the specific monthly day wins over 按月, 及时 gives way to a cadence
+    assert _effective("按月公开，每月25日前及时发布") == [{"kind": "monthly", "day": 25}]
+    # 年底前 and 每年 both make one period due at year end: one rule
+    assert _effective("年底前完成，每年更新") == [{"kind": "once", "month": 12, "day": "end"}]
+    # words that only say how stay when nothing else is said
+    assert [r["kind"] for r in _effective("及时公开")] == ["timely"]
+    # different periods are kept
+    assert [r["kind"] for r in _effective("每月更新，年终总结")] == ["monthly", "once"]

@@ -54,6 +54,41 @@ def test_once_quarterly_half_yearly_yearly():
     assert yearly.due == D(2026, 12, 31)
 
 
+def test_quarterly_working_days_after_quarter_end_cross_national_day():
+    result = periods("quarterly", {"workdays": 10}, 2026, CAL)
+    dues = [p.due for p in result]
+    # Q1 ends Tue 31 Mar → 10 working days (Qingming 4–6 Apr off) → Wed 15 Apr.
+    assert dues[0] == D(2026, 4, 15)
+    # Q3 ends Wed 30 Sep; 1–7 Oct are off and Sat 10 Oct is worked → Tue 20 Oct.
+    assert dues[2] == D(2026, 10, 20)
+    # Q4's due date is in January of the next year (weekends only while 2027 is unpublished).
+    assert dues[3].year == 2027 and dues[3] > D(2027, 1, 1)
+    assert [p.end for p in result] == [
+        D(2026, 3, 31),
+        D(2026, 6, 30),
+        D(2026, 9, 30),
+        D(2026, 12, 31),
+    ]
+
+
+def test_ongoing_work_reports_half_yearly_or_at_the_cadence_set():
+    half = periods("continuous", {"report_every": "half_yearly"}, 2026, CAL)
+    assert [(p.label, p.due) for p in half] == [
+        ("2026年上半年（持续）", D(2026, 6, 30)),
+        ("2026年下半年（持续）", D(2026, 12, 31)),
+    ]
+    assert len(periods("continuous", {"report_every": "quarterly"}, 2026, CAL)) == 4
+    assert len(periods("continuous", {"report_every": "yearly"}, 2026, CAL)) == 1
+    assert clean_rule({"kind": "continuous", "report_every": "half_yearly"}) == (
+        "continuous",
+        {"report_every": "half_yearly"},
+    )
+    with pytest.raises(ValidationFailed):
+        clean_rule({"kind": "continuous", "report_every": "weekly"})
+    with pytest.raises(ValidationFailed):
+        clean_rule({"kind": "monthly", "report_every": "half_yearly"})
+
+
 def test_kinds_without_periods():
     assert periods("event", {"workdays": 10}, 2026, CAL) == []
     assert periods("statutory", {}, 2026, CAL) == []
