@@ -196,13 +196,34 @@ def _unit_roles(item: dict, resolve: dict[str, int | None]) -> list[tuple[int, s
     return out
 
 
+def effective_timing(item: dict) -> list[dict]:
+    """The item's effective rule set as [{"phrase", "rule"}]: the parser's `rules` (an explicit
+    time wins over timing words in the text; no two rules for the same periods), each paired
+    with the first phrase that gave it. Imports parsed before the parser chose an effective set
+    (no "rules" key) keep one rule per phrase."""
+    timing = item.get("timing") or []
+    if "rules" not in item:
+        return timing
+
+    def same(a: dict, b: dict) -> bool:
+        return {k: v for k, v in a.items() if k != "label"} == {
+            k: v for k, v in b.items() if k != "label"
+        }
+
+    out = []
+    for rule in item.get("rules") or []:
+        phrase = next((t.get("phrase", "") for t in timing if same(t.get("rule") or {}, rule)), "")
+        out.append({"phrase": phrase, "rule": rule})
+    return out
+
+
 def _item_rules(index: int, item: dict, overrides: dict) -> list[tuple[str, str, dict]]:
     """[(phrase, kind, params)] after the coordinator's adjustments.
 
     overrides: {(item index, rule index): rule dict or None to drop} and
     {(item index, "new"): [rule dicts]} for rules added before import."""
     rules = []
-    for r_index, timing in enumerate(item.get("timing") or []):
+    for r_index, timing in enumerate(effective_timing(item)):
         rule = overrides.get((index, r_index), timing["rule"])
         if rule is None:
             continue
@@ -218,7 +239,7 @@ def _rule_flags(index: int, item: dict, overrides: dict) -> list[bool]:
     """Per rule of `_item_rules(index, item, overrides)`: did the coordinator adjust or add it?"""
     flags = [
         (index, r_index) in overrides
-        for r_index in range(len(item.get("timing") or []))
+        for r_index in range(len(effective_timing(item)))
         if overrides.get((index, r_index), True) is not None
     ]
     return flags + [True] * len(overrides.get((index, "new"), []))

@@ -156,7 +156,8 @@ def test_a_notice_is_refused_at_upload(login, coordinator):
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "不像工作方案" in body or "无法识别" in body or "没有识别出" in body
+    assert "不像一份工作方案" in body or "不像工作方案" in body
+    assert "没有一项写明责任单位或完成时限" in body or "0 个责任单位" in body
     assert not PlanImport.objects.exists()
 
 

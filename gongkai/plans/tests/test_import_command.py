@@ -239,11 +239,12 @@ def test_dry_run_gives_each_items_rules_and_due_dates_on_working_days(seed_file)
         for day in item["due_dates"]:
             day = dt.date.fromisoformat(day)
             assert day.year == 2026 and is_workday(day), day
-    # 二（一）: 按月 + 每月25日前 + 及时, each with its plain meaning
+    # 二（一）: 按月 + 每月25日前 + 及时 make one effective rule, the explicit 每月25日前
     eighth = _item(report, "二 （一）")
-    assert [r["kind"] for r in eighth["rules"]] == ["monthly", "monthly", "timely"]
-    assert eighth["rules"][1]["label"] == "每月25日前（遇节假日提前至前一工作日）"
+    assert [(r["kind"], r["phrase"]) for r in eighth["rules"]] == [("monthly", "每月25日前")]
+    assert eighth["rules"][0]["label"] == "每月25日前（遇节假日提前至前一工作日）"
     dates = eighth["due_dates"]
+    assert len(dates) == 12  # one task a month, not two
     assert "2026-01-23" in dates and "2026-01-25" not in dates  # a Sunday: the Friday before
     # 25 September 2026 is the Mid-Autumn holiday (a weekday): the working day before
     assert "2026-09-24" in dates and "2026-09-25" not in dates
@@ -288,7 +289,7 @@ def test_uncovered_year_gives_a_note_instead_of_due_dates(seed_file):
     report = json.loads(_run(seed_file, "--dry-run", "--json", "--year", "2031"))
     assert "2031年的节假日安排尚未录入" in report["calendar_note"]
     assert all(item["due_dates"] is None for item in report["items"])
-    assert _item(report, "二 （一）")["rules"][1]["kind"] == "monthly"
+    assert _item(report, "二 （一）")["rules"][0]["kind"] == "monthly"
     table = _run(seed_file, "--dry-run", "--year", "2031")
     assert "2031年的节假日安排尚未录入" in table
 

@@ -12,6 +12,7 @@ from gongkai.orgs.models import Unit
 from gongkai.plans import services
 from gongkai.plans.forms.imports import mapping_prefix
 from gongkai.plans.models import ItemUnit, Plan, PlanImport, PlanItem, Task
+from gongkai.plans.services.imports import effective_timing
 from gongkai.plans.tests.importing import (
     SEED_UNIT_NAMES,
     SEED_UNITS,
@@ -283,20 +284,12 @@ def test_rule_adjustments_before_confirm_change_the_generated_tasks(login, coord
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "原文“每月25日前”" in html and 'name="r1-day"' in html and 'value="25"' in html
+    # one effective rule: the explicit 每月25日前 (按月 and 及时 in the text give way to it)
+    assert "原文“每月25日前”" in html and 'name="r0-day"' in html and 'value="25"' in html
+    assert 'name="r1-kind"' not in html
 
     # an invalid day is refused with a Chinese message and nothing is stored
-    bad = client.post(
-        url,
-        {
-            "r0-kind": "monthly",
-            "r0-day": "月底",
-            "r1-kind": "monthly",
-            "r1-day": "40",
-            "r2-kind": "timely",
-            "r2-workdays": "20",
-        },
-    )
+    bad = client.post(url, {"r0-kind": "monthly", "r0-day": "40"})
     assert bad.status_code == 400
     assert "截止日应为1到31之间的数字" in bad.content.decode()
     assert not client.session.get(f"plans.import.{imp.pk}")
@@ -304,12 +297,7 @@ def test_rule_adjustments_before_confirm_change_the_generated_tasks(login, coord
     saved = client.post(
         url,
         {
-            "r0-kind": "monthly",
-            "r0-day": "月底",
-            "r0-drop": "on",  # drop 按月
-            "r1-kind": "quarterly",  # 每月25日前 → 每季度
-            "r2-kind": "timely",
-            "r2-workdays": "20",  # unchanged
+            "r0-kind": "quarterly",  # 每月25日前 → 每季度
             "add-kind": "once",
             "add-month": "6",
             "add-day": "30",  # a new rule
@@ -317,17 +305,26 @@ def test_rule_adjustments_before_confirm_change_the_generated_tasks(login, coord
     )
     assert saved.status_code == 302
     assert saved["Location"].endswith(f"#item-{i8}")
+    # 三（二）: 定期 + 及时 — drop 及时
+    i14 = _index_of(imp, "三 （二）")
+    dropped = client.post(
+        reverse("plans:import_item_rules", args=[imp.pk, i14]),
+        {"r0-kind": "periodic", "r1-kind": "timely", "r1-workdays": "20", "r1-drop": "on"},
+    )
+    assert dropped.status_code == 302
     preview = client.get(reverse("plans:import_preview", args=[imp.pk]))
     html = preview.content.decode()
     assert "已删除" in html and "已调整" in html and "新增" in html
-    assert preview.context["adjusted_count"] == 1
+    assert preview.context["adjusted_count"] == 2
 
     client.post(reverse("plans:import_confirm", args=[imp.pk]))
-    item8 = Plan.objects.get().items.get(path=["二", "（一）"])
-    assert [r.kind for r in item8.rules.all()] == ["quarterly", "timely", "once"]
+    plan = Plan.objects.get()
+    item8 = plan.items.get(path=["二", "（一）"])
+    assert [r.kind for r in item8.rules.all()] == ["quarterly", "once"]
     assert not Task.objects.filter(item=item8, rule__kind="monthly").exists()
     assert Task.objects.filter(item=item8, rule__kind="quarterly").count() == 8  # 4 × 2 units
     assert Task.objects.filter(item=item8, rule__kind="once").count() == 2
+    assert [r.kind for r in plan.items.get(path=["三", "（二）"]).rules.all()] == ["periodic"]
     assert not client.session.get(f"plans.import.{imp.pk}")  # review state cleared
 
 
@@ -336,7 +333,7 @@ def test_periodic_interval_set_before_confirm(login, coordinator):
     client = login(coordinator)
     imp = _uploaded(client)
     i14 = _index_of(imp, "三 （二）")
-    kinds = [t["rule"]["kind"] for t in imp.parsed["items"][i14]["timing"]]
+    kinds = [t["rule"]["kind"] for t in effective_timing(imp.parsed["items"][i14])]
     data = {}
     for n, kind in enumerate(kinds):
         data[f"r{n}-kind"] = kind

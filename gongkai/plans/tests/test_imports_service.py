@@ -22,6 +22,7 @@ from gongkai.plans.models import (
     TaskStatus,
 )
 from gongkai.plans.selectors import import_preview
+from gongkai.plans.services.imports import effective_timing
 from gongkai.plans.tests.factories import PlanFactory, item_with
 from gongkai.plans.tests.importing import (
     SEED_UNIT_NAMES,
@@ -92,10 +93,11 @@ def test_seed_import_gives_27_items_9_units_and_a_ledger_on_working_days(coordin
     assert tasks.count() > 27
     assert all(is_workday(d) for d in tasks.values_list("due_date", flat=True))
     assert {d.year for d in tasks.values_list("due_date", flat=True)} == {2026}
-    # 二（一）: 按月 + 每月25日前 for two units → 2 × 12 × 2 monthly tasks
+    # 二（一）: 按月 + 每月25日前 + 及时 make one effective rule (每月25日前) → 12 × 2 units
     item8 = items[7]
+    assert [r.phrase for r in item8.rules.all()] == ["每月25日前"]
     monthly = tasks.filter(item=item8, rule__kind="monthly")
-    assert monthly.count() == 48
+    assert monthly.count() == 24
     assert monthly.filter(rule__params__day=25, period_label="2026年1月").count() == 2
     imp.refresh_from_db()
     assert imp.status == PlanImport.Status.CONFIRMED and imp.plan == plan
@@ -152,26 +154,28 @@ def test_rule_overrides_before_confirm_change_the_generated_tasks(coordinator):
     imp = _prepare(coordinator)
     i8 = _index_of(imp, "二 （一）")
     i14 = _index_of(imp, "三 （二）")
-    phrases = [t["phrase"] for t in imp.parsed["items"][i8]["timing"]]
-    assert phrases[:2] == ["按月", "每月25日前"]
-    periodic = [t["rule"]["kind"] for t in imp.parsed["items"][i14]["timing"]].index("periodic")
+    effective = effective_timing(imp.parsed["items"][i8])
+    assert [t["phrase"] for t in effective] == ["每月25日前"]
+    periodic = [t["rule"]["kind"] for t in effective_timing(imp.parsed["items"][i14])].index(
+        "periodic"
+    )
     plan = services.plan_import_confirm(
         actor=coordinator,
         plan_import=imp,
         rule_overrides={
-            (i8, 0): None,  # drop 按月 (the 25th rule covers it)
-            (i8, 1): {"kind": "quarterly"},  # 每月25日前 → 每季度
+            (i8, 0): {"kind": "quarterly"},  # 每月25日前 → 每季度
             (i14, periodic): {"kind": "periodic", "interval_days": 91},
             (i14, "new"): [{"kind": "once", "month": 6, "day": 30}],
         },
     ).plan
     item8 = plan.items.get(path=["二", "（一）"])
-    assert [r.kind for r in item8.rules.all()] == ["quarterly", "timely"]
+    assert [r.kind for r in item8.rules.all()] == ["quarterly"]
     assert item8.rules.get(kind="quarterly").changed_by_coordinator
-    assert not item8.rules.get(kind="timely").changed_by_coordinator
     assert not Task.objects.filter(item=item8, rule__kind="monthly").exists()
     assert Task.objects.filter(item=item8, rule__kind="quarterly").count() == 4 * 2
     item14 = plan.items.get(path=["三", "（二）"])
+    assert item14.rules.get(kind="periodic").changed_by_coordinator
+    assert not item14.rules.get(kind="timely").changed_by_coordinator
     assert (
         Task.objects.filter(item=item14, rule__kind="periodic").count() == 5
     )  # 365 / 91 → 5 periods

@@ -32,7 +32,7 @@ from ..forms.plans import EffectiveFromForm, cleaned
 from ..models import PlanImport
 from ..parsing import describe
 from ..schedule import default_effective_from, planned_periods
-from ..services.imports import check_is_plan, plan_content_counts
+from ..services.imports import check_is_plan, effective_timing, plan_content_counts
 
 # -- review state kept in the session -------------------------------------------------------
 
@@ -90,7 +90,7 @@ def _done_redirect(request, imp: PlanImport):
 def _effective_rules(index: int, data: dict, stored: dict[str, Any]) -> list[dict[str, Any]]:
     """The item's rules as the confirm would create them, for display."""
     rows = []
-    for r_index, timing in enumerate(data.get("timing") or []):
+    for r_index, timing in enumerate(effective_timing(data)):
         key = f"{index}:{r_index}"
         original = timing.get("rule") or {}
         row = {"phrase": timing.get("phrase", ""), "adjusted": key in stored, "added": False}
@@ -342,7 +342,7 @@ def import_item_rules(request, import_id: int, index: int):
     stored = stored_overrides(request, imp)
     data = request.POST if request.method == "POST" else None
     rule_forms = []
-    for r_index, timing in enumerate(item.get("timing") or []):
+    for r_index, timing in enumerate(effective_timing(item)):
         key = f"{index}:{r_index}"
         original = timing.get("rule") or {}
         current = stored.get(key, original)

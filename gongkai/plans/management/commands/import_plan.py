@@ -34,7 +34,13 @@ from gongkai.orgs.selectors import unit_match_name
 from ... import services
 from ...parsing import describe
 from ...schedule import check_effective_from, clean_rule, planned_periods
-from ...services.imports import DEFAULT, check_is_plan, max_upload_bytes, parse_upload
+from ...services.imports import (
+    DEFAULT,
+    check_is_plan,
+    effective_timing,
+    max_upload_bytes,
+    parse_upload,
+)
 
 ITEM_KEYS = ("path", "title", "text", "lead_units", "units", "timing")
 
@@ -81,7 +87,7 @@ def effective_rules(item: dict[str, Any]) -> list[dict[str, Any]]:
     normalised by `schedule.clean_rule`), each {"kind", "label", "phrase", "params"} with the
     plain-Chinese meaning as label; a rule the ledger would refuse also carries "error"."""
     rules = []
-    for timing in item.get("timing") or []:
+    for timing in effective_timing(item):
         raw = dict(timing.get("rule") or {})
         phrase = timing.get("phrase", "")
         try:
