@@ -76,8 +76,8 @@ def test_a_date_outside_the_plan_year_is_refused(coordinator):
 
 def test_moving_the_date_later_removes_untouched_tasks_and_keeps_worked_ones(coordinator):
     plan = _import(coordinator, effective_from=None)
-    early = _tasks(plan).filter(due_date__lt=JUNE).order_by("due_date")
-    worked, started = early[0], early[1]
+    early = _tasks(plan).filter(due_date__lt=JUNE).order_by("due_date", "pk")
+    worked, started = list(early[:2])  # one query: two distinct tasks even when due dates tie
     TaskEntry.objects.create(task=worked, kind=TaskEntry.Kind.PROGRESS, text="已开始")
     Task.objects.filter(pk=started.pk).update(status=TaskStatus.IN_PROGRESS)
     untouched = early.count() - 2
