@@ -303,3 +303,25 @@ def test_bad_effective_from_is_refused(seed_file, value, message):
     with pytest.raises(CommandError, match=message) as err:
         _run(seed_file, "--dry-run", "--json", "--year", "2026", "--effective-from", value)
     assert err.value.returncode == 2
+
+
+def test_a_dry_run_needs_no_database_but_an_import_does(seed_file, monkeypatch):
+    """Before `gongkai migrate` the dry run still parses (no unit is checked against the
+    register, the packaged calendar gives the due dates); a real import refuses."""
+    from django.db import OperationalError
+
+    from gongkai.plans.management.commands import import_plan
+
+    def no_database(*args, **kwargs):
+        raise OperationalError("no such table: orgs_unit")
+
+    monkeypatch.setattr(import_plan, "known_unit_names", no_database)
+    monkeypatch.setattr(import_plan, "unit_match_name", no_database)
+    monkeypatch.setattr(import_plan, "get_calendar", no_database)
+    report = json.loads(_run(seed_file, "--dry-run", "--json", "--year", "2026"))
+    assert len(report["items"]) == 27
+    assert "区发改财政局" in report["unresolved_units"]
+    assert any("数据库尚未初始化" in w for w in report["warnings"])
+    assert "2026-01-23" in _item(report, "二 （一）")["due_dates"]
+    with pytest.raises(CommandError, match="请先运行 gongkai migrate"):
+        _run(seed_file)

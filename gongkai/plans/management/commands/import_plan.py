@@ -26,7 +26,12 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from gongkai.core.errors import ApplicationError, ValidationFailed
-from gongkai.core.workdays import CalendarNotCovered, WorkdayCalendar, get_calendar
+from gongkai.core.workdays import (
+    CalendarNotCovered,
+    WorkdayCalendar,
+    get_calendar,
+    package_years,
+)
 from gongkai.orgs.models import Membership, Role, Unit, User
 from gongkai.orgs.permissions import Action, has_perm
 from gongkai.orgs.selectors import unit_match_name
@@ -64,6 +69,12 @@ def read_plan_file(path: str) -> bytes:
             return handle.read(limit + 1)
     except OSError as exc:
         raise _fail(f"无法读取文件：{exc.strerror or exc}") from None
+
+
+NO_DATABASE = (
+    "数据库尚未初始化（请运行 gongkai migrate）：单位名称未与已登记单位对照，"
+    "完成时限按内置的节假日安排计算"
+)
 
 
 def known_unit_names() -> list[str]:
@@ -138,14 +149,16 @@ def dry_run_dict(
     year: int | None = None,
     effective_from: dt.date | None = None,
     calendar: WorkdayCalendar | None = None,
+    registry: bool = True,
 ) -> dict[str, Any]:
     """The documented JSON shape: items (without source positions), unresolved unit names
     (against the database), warnings; per item also `rules` (the effective rules with their
     plain meaning) and `due_dates` (ISO dates of the ledger periods due in `year` on the
     working-day calendar, from `effective_from` on; null when the calendar does not cover the
-    year, explained in `calendar_note`)."""
+    year, explained in `calendar_note`). Without a database (`registry=False`: not migrated
+    yet) every unit name is unresolved and the calendar is the packaged one, as a warning says."""
     year = year or timezone.localdate().year
-    calendar = calendar or get_calendar()
+    calendar = calendar or (get_calendar() if registry else WorkdayCalendar(package_years()))
     note = calendar_note(year, calendar)
     items = []
     for item in parsed["items"]:
@@ -165,8 +178,12 @@ def dry_run_dict(
                 "due_dates": None if note else due_dates(rules, year, calendar, effective_from),
             }
         )
-    unresolved = [name for name in unit_names(parsed) if unit_match_name(name=name) is None]
+    unresolved = [
+        name for name in unit_names(parsed) if not registry or unit_match_name(name=name) is None
+    ]
     warnings = list(parsed.get("warnings", []))
+    if not registry:
+        warnings.append(NO_DATABASE)
     try:
         check_is_plan(parsed)
     except ValidationFailed as exc:
@@ -252,8 +269,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["file"]
         data = read_plan_file(path)
+        registry = True
         try:
-            parsed = parse_upload(data, filename=path, known_units=known_unit_names())
+            known = known_unit_names()
+        except DatabaseError:
+            if not options["dry_run"]:
+                raise CommandError(
+                    "无法读取数据库，请先运行 gongkai migrate", returncode=1
+                ) from None
+            known, registry = [], False  # a dry run only parses: it needs no database
+        try:
+            parsed = parse_upload(data, filename=path, known_units=known)
         except ValidationFailed as exc:
             raise _fail(f"无法导入“{os.path.basename(path)}”：{exc.message}") from None
         except DatabaseError:
@@ -266,6 +292,7 @@ class Command(BaseCommand):
                     parsed,
                     year=year,
                     effective_from=None if effective_from is DEFAULT else effective_from,
+                    registry=registry,
                 )
             except DatabaseError:
                 raise CommandError(
