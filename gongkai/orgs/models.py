@@ -121,3 +121,42 @@ class Membership(models.Model):
         if self.unit_id:
             return f"{self.user} · {self.unit} · {self.get_role_display()}"
         return f"{self.user} · {self.get_role_display()}"
+
+
+class UnitGroup(models.Model):
+    """A set of units a plan names collectively: 各单位, 各部门, 区直各单位, 各镇（街道）…
+
+    Defined once by the coordinator office; a plan item that names the group (by its name or an
+    alias) gives a task to each member. `all_units`: every active unit, whoever joins later."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    aliases = models.JSONField(
+        _("别名"),
+        default=list,
+        blank=True,
+        help_text=_("分工方案中表示该组的写法，例如“各单位”“各部门”“区直各单位”"),
+    )
+    all_units = models.BooleanField(
+        _("全部单位"), default=False, help_text=_("包括所有启用的单位，以后新建的单位也自动包括")
+    )
+    members = models.ManyToManyField(
+        Unit, verbose_name=_("成员单位"), blank=True, related_name="unit_groups"
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+
+    class Meta:
+        verbose_name = _("单位组")
+        verbose_name_plural = _("单位组")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def all_names(self) -> list[str]:
+        return [n for n in dict.fromkeys([self.name, *self.aliases]) if n]
+
+    def member_units(self):
+        """The group's active units, in the units' order."""
+        if self.all_units:
+            return Unit.objects.filter(is_active=True)
+        return self.members.filter(is_active=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Q, QuerySet
 
 from gongkai.core.errors import NotFound
 from gongkai.core.models import AuditEvent
 
-from .models import Membership, Unit, User
+from .models import Membership, Unit, UnitGroup, User
 from .permissions import Action, has_perm, units_for
 
 
@@ -47,6 +48,47 @@ def unit_match_name(*, name: str) -> Unit | None:
         return exact[0]
     matches = [u for u in Unit.objects.filter(is_active=True) if name in u.aliases]
     return matches[0] if len(matches) == 1 else None
+
+
+def _plain(name: str) -> str:
+    """A name for comparison: trimmed, brackets full-width (各镇(街道) = 各镇（街道）)."""
+    return name.strip().replace("(", "（").replace(")", "）")
+
+
+def unit_group_match_name(*, name: str) -> UnitGroup | None:
+    """The unit group a collective name as written stands for (各单位, 各部门 …), by the group's
+    name or aliases; None when none or more than one group matches."""
+    plain = _plain(name)
+    if not plain:
+        return None
+    matches = [g for g in UnitGroup.objects.all() if plain in {_plain(n) for n in g.all_names()}]
+    return matches[0] if len(matches) == 1 else None
+
+
+def unit_target_match(*, name: str) -> Unit | UnitGroup | None:
+    """What a name in a plan stands for: one unit (by name, short name, alias) or a unit group."""
+    return unit_match_name(name=name) or unit_group_match_name(name=name)
+
+
+#: Collective names: 各单位, 区直各单位, 各镇（街道）, 市直各部门, 各有关单位, 相关部门 …
+_COLLECTIVE = re.compile(r"各|(?:有关|相关)(?:单位|部门)|全体|所有")
+
+
+def looks_collective(name: str) -> bool:
+    """Does a unit name as written stand for several units (a group, not one unit)?"""
+    return bool(_COLLECTIVE.search(name or ""))
+
+
+def unit_group_list() -> QuerySet[UnitGroup]:
+    """Unit groups, with their members; every staff user may see them (they hold no data)."""
+    return UnitGroup.objects.prefetch_related("members").order_by("sort_order", "name")
+
+
+def unit_group_get(*, group_id: int) -> UnitGroup:
+    try:
+        return UnitGroup.objects.prefetch_related("members").get(pk=group_id)
+    except (UnitGroup.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
 
 
 def user_roles_display(*, user: User) -> list[str]:

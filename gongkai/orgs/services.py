@@ -12,7 +12,7 @@ from gongkai.core.audit import audit_record, changes
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 
 from .codes import org_code_is_valid, uscc_is_valid
-from .models import GLOBAL_ROLES, Membership, Role, Unit, User
+from .models import GLOBAL_ROLES, Membership, Role, Unit, UnitGroup, User
 from .permissions import Action, check_perm, forget_roles, has_perm
 
 _UNIT_FIELDS = ["name", "short_name", "code", "aliases", "parent", "is_active", "sort_order"]
@@ -148,6 +148,121 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
             after=after,
         )
     return unit
+
+
+def _group_state(group: UnitGroup) -> dict:
+    return {
+        "name": group.name,
+        "aliases": list(group.aliases),
+        "all_units": group.all_units,
+        "members": sorted(group.members.values_list("pk", flat=True)),
+        "sort_order": group.sort_order,
+    }
+
+
+def _clean_group(group: UnitGroup, *, name, aliases, all_units, members) -> list[Unit]:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写单位组名称")
+    if UnitGroup.objects.exclude(pk=group.pk).filter(name=name).exists():
+        raise ValidationFailed(f"单位组“{name}”已存在")
+    aliases = [a for a in _clean_aliases(aliases) if a != name]
+    taken = {
+        n: other.name for other in UnitGroup.objects.exclude(pk=group.pk) for n in other.all_names()
+    }
+    clash = [f"“{n}”（已属于“{taken[n]}”）" for n in [name, *aliases] if n in taken]
+    if clash:
+        raise ValidationFailed("名称或别名与其他单位组重复：" + "、".join(clash))
+    members = [] if all_units else list(members or [])
+    if not all_units and not members:
+        raise ValidationFailed("请选择成员单位，或勾选“全部单位”")
+    group.name, group.aliases, group.all_units = name, aliases, bool(all_units)
+    return members
+
+
+@transaction.atomic
+def unit_group_create(
+    *, actor, name: str, aliases=(), all_units: bool = False, members=(), sort_order: int = 100
+) -> UnitGroup:
+    """A named set of units that plans refer to collectively (各单位, 各镇（街道）…)."""
+    check_perm(actor, Action.MANAGE_UNITS)
+    group = UnitGroup(sort_order=sort_order)
+    chosen = _clean_group(group, name=name, aliases=aliases, all_units=all_units, members=members)
+    group.save()
+    group.members.set(chosen)
+    audit_record(
+        actor=actor,
+        action="unit_group.create",
+        obj=group,
+        summary=f"新建单位组 {group.name}",
+        after=_group_state(group),
+    )
+    return group
+
+
+@transaction.atomic
+def unit_group_update(
+    *,
+    actor,
+    group: UnitGroup,
+    name: str,
+    aliases=(),
+    all_units: bool = False,
+    members=(),
+    sort_order: int | None = None,
+) -> UnitGroup:
+    """Change a group. Plans already imported keep their tasks: a group is expanded to its
+    members when an item is imported or edited."""
+    check_perm(actor, Action.MANAGE_UNITS)
+    group = UnitGroup.objects.select_for_update().get(pk=group.pk)
+    before = _group_state(group)
+    chosen = _clean_group(group, name=name, aliases=aliases, all_units=all_units, members=members)
+    if sort_order is not None:
+        group.sort_order = sort_order
+    group.save()
+    group.members.set(chosen)
+    after = _group_state(group)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="unit_group.update",
+            obj=group,
+            summary=f"修改单位组 {group.name}",
+            before=before,
+            after=after,
+        )
+    return group
+
+
+@transaction.atomic
+def unit_group_add_alias(*, actor, group: UnitGroup, alias: str) -> UnitGroup:
+    """Remember a collective name as written (e.g. 区直各单位) as one of the group's names."""
+    check_perm(actor, Action.MANAGE_UNITS)
+    group = UnitGroup.objects.select_for_update().get(pk=group.pk)
+    if alias.strip() in group.all_names():
+        return group
+    return unit_group_update(
+        actor=actor,
+        group=group,
+        name=group.name,
+        aliases=[*group.aliases, alias],
+        all_units=group.all_units,
+        members=list(group.members.all()),
+    )
+
+
+@transaction.atomic
+def unit_group_delete(*, actor, group: UnitGroup) -> None:
+    check_perm(actor, Action.MANAGE_UNITS)
+    before = _group_state(group)
+    audit_record(
+        actor=actor,
+        action="unit_group.delete",
+        obj=group,
+        summary=f"删除单位组 {group.name}",
+        before=before,
+    )
+    group.delete()
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.orgs.models import Unit
+from gongkai.orgs.models import Unit, UnitGroup
 
 
 class Plan(models.Model):
@@ -106,6 +106,14 @@ class ItemUnit(models.Model):
     )
     role = models.CharField(_("职责"), max_length=12, choices=Role.choices)
     name_as_written = models.CharField(_("原文名称"), max_length=120, blank=True)
+    group = models.ForeignKey(
+        UnitGroup,
+        verbose_name=_("来自单位组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

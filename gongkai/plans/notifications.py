@@ -15,6 +15,7 @@ TASK_BEFORE_DUE = "plans.task_before_due"
 TASK_DUE = "plans.task_due"
 TASK_OVERDUE = "plans.task_overdue"
 TASK_ESCALATION = "plans.task_escalation"
+ITEM_UNITS_CHANGED = "plans.item_units_changed"
 
 
 def register() -> None:
@@ -27,3 +28,4 @@ def register() -> None:
     register_kind(TASK_DUE, _("任务到期提醒"), group=GROUP, order=16)
     register_kind(TASK_OVERDUE, _("任务逾期提醒"), group=GROUP, order=17)
     register_kind(TASK_ESCALATION, _("任务逾期督办"), group=GROUP, order=18)
+    register_kind(ITEM_UNITS_CHANGED, _("方案条目的责任单位调整"), group=GROUP, order=19)

@@ -11,6 +11,7 @@ from .imports import (
     plan_import_prepare,
 )
 from .ledger import (
+    item_units_update,
     ledger_generate,
     plan_set_effective_from,
     rule_create,
@@ -32,6 +33,7 @@ __all__ = [
     "PlanCopyResult",
     "PlanImportResult",
     "UnitChoice",
+    "item_units_update",
     "ledger_generate",
     "plan_copy",
     "plan_import_confirm",

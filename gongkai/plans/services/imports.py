@@ -22,14 +22,14 @@ from django.utils.text import Truncator
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.notifications import coordinators, notify, unit_staff
-from gongkai.orgs.models import Role, Unit
+from gongkai.orgs.models import Role, Unit, UnitGroup
 from gongkai.orgs.permissions import Action, check_perm
 
 from .. import notifications
 from ..models import ItemUnit, Plan, PlanImport, PlanItem, ScheduleRule, Task
 from ..parsing import PlanParseError, parse_file
 from ..schedule import check_effective_from, clean_rule, default_effective_from
-from .ledger import _generate
+from .ledger import _generate, _set_item_units
 
 #: `plan_import_confirm(effective_from=DEFAULT)`: the plan starts on the confirm date when
 #: that falls in the plan year, else on 1 January (`schedule.default_effective_from`).
@@ -39,14 +39,16 @@ DEFAULT = object()
 @dataclass(frozen=True)
 class UnitChoice:
     """The coordinator's decision on a unit name the import did not recognise: map it to an
-    existing unit (`unit_id`, optionally remembering the name as that unit's alias), create a
-    new unit (`new_name`), or — neither given — ignore the name."""
+    existing unit (`unit_id`) or a unit group (`group_id`: 各单位 → each member gets the task),
+    optionally remembering the name as an alias of either; create a new unit (`new_name`); or —
+    none given — ignore the name."""
 
     name: str
     unit_id: int | None = None
     remember_alias: bool = False
     new_name: str = ""
     new_short_name: str = ""
+    group_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -176,23 +178,38 @@ def plan_import_discard(*, actor, plan_import: PlanImport) -> None:
     audit_record(actor=actor, action="plan.import_discard", obj=imp, summary="放弃导入")
 
 
-def _unit_roles(item: dict, resolve: dict[str, int | None]) -> list[tuple[int, str, str]]:
-    """[(unit id, role, name as written)] for an item, lead units first."""
+@dataclass(frozen=True)
+class Target:
+    """What a unit name as written resolves to: units, and the group they came from."""
+
+    unit_ids: tuple[int, ...] = ()
+    group_id: int | None = None
+
+
+def _unit_roles(item: dict, resolve: dict[str, Target]) -> list[tuple[int, str, str, int | None]]:
+    """[(unit id, role, name as written, group id)] for an item, lead units first. A group name
+    gives a row per member; a unit named both alone and through a group keeps its own row."""
     leads = item.get("lead_units") or []
-    out: list[tuple[int, str, str]] = []
+    names = list(dict.fromkeys([*leads, *(item.get("units") or [])]))
+    # single units first, so that "区财政局牵头，各单位配合" keeps 区财政局 as the lead
+    names.sort(key=lambda n: resolve.get(n, Target()).group_id is not None)
+    out: list[tuple[int, str, str, int | None]] = []
     seen: set[int] = set()
-    for name in [*leads, *(item.get("units") or [])]:
-        unit_id = resolve.get(name)
-        if unit_id is None or unit_id in seen:
-            continue
-        seen.add(unit_id)
-        if name in leads:
-            role = ItemUnit.Role.LEAD
-        elif leads:
-            role = ItemUnit.Role.COOPERATING
-        else:
-            role = ItemUnit.Role.RESPONSIBLE
-        out.append((unit_id, role, name))
+    for name in names:
+        target = resolve.get(name, Target())
+        for unit_id in target.unit_ids:
+            if unit_id in seen:
+                continue
+            seen.add(unit_id)
+            if name in leads:
+                role = ItemUnit.Role.LEAD
+            elif leads:
+                role = ItemUnit.Role.COOPERATING
+            else:
+                role = ItemUnit.Role.RESPONSIBLE
+            out.append((unit_id, role, name, target.group_id))
+    order = {ItemUnit.Role.LEAD: 0}
+    out.sort(key=lambda row: order.get(row[1], 1))
     return out
 
 
@@ -245,9 +262,7 @@ def _rule_flags(index: int, item: dict, overrides: dict) -> list[bool]:
     return flags + [True] * len(overrides.get((index, "new"), []))
 
 
-def _create_items(
-    plan: Plan, parsed: dict, resolve: dict[str, int | None], overrides: dict
-) -> None:
+def _create_items(plan: Plan, parsed: dict, resolve: dict[str, Target], overrides: dict) -> None:
     """Create the plan's tree: headings as needed (reusing the plan's existing ones, for a
     re-import) and one task item per parsed item, with its units and rules."""
     headings = {_key(i.path): i for i in plan.items.filter(is_task=False)}
@@ -284,8 +299,15 @@ def _create_items(
             source=data.get("source", {}),
         )
         ItemUnit.objects.bulk_create(
-            ItemUnit(item=item, unit_id=uid, role=role, name_as_written=name[:120], position=n)
-            for n, (uid, role, name) in enumerate(_unit_roles(data, resolve))
+            ItemUnit(
+                item=item,
+                unit_id=uid,
+                role=role,
+                name_as_written=name[:120],
+                group_id=group_id,
+                position=n,
+            )
+            for n, (uid, role, name, group_id) in enumerate(_unit_roles(data, resolve))
         )
         flags = _rule_flags(index, data, overrides)
         ScheduleRule.objects.bulk_create(
@@ -301,40 +323,69 @@ def _create_items(
         )
 
 
-def _resolve_units(parsed: dict, unit_map: dict[str, int | None]) -> dict[str, int | None]:
-    from gongkai.orgs.selectors import unit_match_name
+def _group_target(group: UnitGroup) -> Target:
+    return Target(tuple(group.member_units().values_list("pk", flat=True)), group.pk)
 
+
+def _resolve_units(
+    parsed: dict, unit_map: dict[str, int | None], group_map: dict[str, int] | None = None
+) -> dict[str, Target]:
+    """{name as written: Target} for every unit name of the plan. The coordinator's choices
+    (`unit_map`: name → unit id or None to ignore; `group_map`: name → group id) come first;
+    other names resolve by unit names and aliases, then by unit group names and aliases."""
+    from gongkai.orgs.selectors import unit_target_match
+
+    group_map = group_map or {}
     names = []
     for item in parsed["items"]:
         names.extend([*item.get("lead_units", []), *item.get("units", [])])
-    resolve: dict[str, int | None] = {}
+    resolve: dict[str, Target] = {}
     missing = []
     active = set(Unit.objects.filter(is_active=True).values_list("pk", flat=True))
     for name in dict.fromkeys(names):
+        if name in group_map:
+            group = UnitGroup.objects.filter(pk=group_map[name]).first()
+            if group is None:
+                raise ValidationFailed(f"“{name}”对应的单位组不存在")
+            resolve[name] = _group_target(group)
+            continue
         if name in unit_map:
             chosen = unit_map[name]
             if chosen is not None and chosen not in active:
                 raise ValidationFailed(f"“{name}”对应的单位不存在或已停用")
-            resolve[name] = chosen
+            resolve[name] = Target((chosen,) if chosen is not None else ())
             continue
-        unit = unit_match_name(name=name)
-        if unit is None:
+        match = unit_target_match(name=name)
+        if match is None:
             missing.append(name)
+        elif isinstance(match, UnitGroup):
+            resolve[name] = _group_target(match)
         else:
-            resolve[name] = unit.pk
+            resolve[name] = Target((match.pk,))
     if missing:
         raise ValidationFailed("以下单位名称尚未对应到已登记的单位：" + "、".join(missing))
     return resolve
 
 
-def _apply_unit_choices(actor, choices: Iterable[UnitChoice]) -> dict[str, int | None]:
+def _apply_unit_choices(
+    actor, choices: Iterable[UnitChoice]
+) -> tuple[dict[str, int | None], dict[str, int]]:
     """Create the units and record the aliases the coordinator chose (through the orgs
-    services, each with its audit record); returns {name as written: unit id or None}."""
+    services, each with its audit record); returns ({name as written: unit id or None},
+    {name as written: group id})."""
     from gongkai.orgs import services as org_services
 
     unit_map: dict[str, int | None] = {}
+    group_map: dict[str, int] = {}
     for choice in choices:
-        if choice.new_name.strip():
+        if choice.group_id is not None:
+            group = UnitGroup.objects.filter(pk=choice.group_id).first()
+            if group is None:
+                raise ValidationFailed(f"“{choice.name}”对应的单位组不存在")
+            if choice.remember_alias:
+                org_services.unit_group_add_alias(actor=actor, group=group, alias=choice.name)
+            group_map[choice.name] = group.pk
+        elif choice.new_name.strip():
             name = choice.new_name.strip()
             short_name = choice.new_short_name.strip()
             aliases = [choice.name] if choice.name not in (name, short_name) else []
@@ -353,7 +404,7 @@ def _apply_unit_choices(actor, choices: Iterable[UnitChoice]) -> dict[str, int |
             unit_map[choice.name] = unit.pk
         else:
             unit_map[choice.name] = None
-    return unit_map
+    return unit_map, group_map
 
 
 @transaction.atomic
@@ -365,11 +416,13 @@ def plan_import_confirm(
     unit_choices: Iterable[UnitChoice] = (),
     rule_overrides: dict | None = None,
     effective_from: Any = DEFAULT,
+    group_map: dict[str, int] | None = None,
 ) -> PlanImportResult:
     """Create the plan, its tree, units, rules and the year's ledger in one transaction, and
     tell the coordinators and each unit that received tasks.
 
-    unit_map maps names as written to unit ids (None: ignore that name); unit_choices are the
+    unit_map maps names as written to unit ids (None: ignore that name), group_map to unit
+    groups (each member gets the item's tasks); unit_choices are the
     coordinator's decisions on unrecognised names (new units and aliases are created in this
     transaction, so a refused import leaves none behind). effective_from: the plan's 生效日期
     (a date in the plan year, None for 1 January, DEFAULT for the confirm date — see
@@ -377,6 +430,7 @@ def plan_import_confirm(
     (`plan_import.replaces`) updates that plan instead and keeps its effective-from date: see
     `_apply_reimport`."""
     check_perm(actor, Action.COORDINATE)
+    group_map_arg = group_map
     imp = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     if imp.status != PlanImport.Status.PENDING:
         raise ValidationFailed("该导入已处理，请勿重复提交")
@@ -385,8 +439,10 @@ def plan_import_confirm(
         effective_from = default_effective_from(imp.year, timezone.localdate())
     check_effective_from(effective_from, imp.year)
     overrides = rule_overrides or {}
-    unit_map = {**(unit_map or {}), **_apply_unit_choices(actor, unit_choices)}
-    resolve = _resolve_units(imp.parsed, unit_map)
+    chosen_units, group_map = _apply_unit_choices(actor, unit_choices)
+    unit_map = {**(unit_map or {}), **chosen_units}
+    group_map = {**(group_map_arg or {}), **group_map}
+    resolve = _resolve_units(imp.parsed, unit_map, group_map)
     per_unit: Counter = Counter()
     if imp.replaces_id:
         plan, counts = _apply_reimport(imp, resolve, overrides, per_unit)
@@ -443,11 +499,16 @@ def plan_import_file(
     year: int,
     unit_map: dict[str, int | None] | None = None,
     effective_from: Any = DEFAULT,
+    group_map: dict[str, int] | None = None,
 ) -> PlanImportResult:
     """Prepare and confirm in one go (the command line): nothing is kept when it fails."""
     imp = plan_import_prepare(actor=actor, data=data, filename=filename, title=title, year=year)
     return plan_import_confirm(
-        actor=actor, plan_import=imp, unit_map=unit_map, effective_from=effective_from
+        actor=actor,
+        plan_import=imp,
+        unit_map=unit_map,
+        group_map=group_map,
+        effective_from=effective_from,
     )
 
 
@@ -499,7 +560,9 @@ def _apply_reimport(
         index, data = new_items[key]
         units = _unit_roles(data, resolve)
         rules = _item_rules(index, data, overrides)
-        old_units = list(item.item_units.values_list("unit_id", "role", "name_as_written"))
+        old_units = list(
+            item.item_units.values_list("unit_id", "role", "name_as_written", "group_id")
+        )
         old_rules = [(r.phrase, r.kind, r.params) for r in item.rules.all()]
         if (
             (item.title, item.text) != (data["title"][:500], data.get("text", ""))
@@ -514,11 +577,7 @@ def _apply_reimport(
             )
             item.save(update_fields=["title", "text", "source"])
             if old_units != units:
-                item.item_units.all().delete()
-                ItemUnit.objects.bulk_create(
-                    ItemUnit(item=item, unit_id=uid, role=role, name_as_written=name, position=n)
-                    for n, (uid, role, name) in enumerate(units)
-                )
+                _set_item_units(item, units)
             if old_rules != rules:
                 Task.objects.filter(item=item, status="not_started", entries__isnull=True).delete()
                 item.rules.all().delete()
@@ -591,6 +650,7 @@ def plan_copy(
                 unit_id=iu.unit_id,
                 role=iu.role,
                 name_as_written=iu.name_as_written,
+                group_id=iu.group_id,
                 position=iu.position,
             )
             for iu in item.item_units.all()

@@ -6,14 +6,17 @@ import datetime as dt
 from collections import Counter
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.notifications import notify, unit_staff
 from gongkai.core.workdays import CalendarNotCovered, WorkdayCalendar, get_calendar
-from gongkai.orgs.models import Unit
+from gongkai.orgs.models import Role, Unit
 from gongkai.orgs.permissions import Action, check_perm
 
+from .. import notifications
 from ..models import ItemUnit, Plan, PlanItem, ScheduleRule, Task, TaskEntry, TaskStatus
 from ..schedule import (
     Period,
@@ -26,20 +29,24 @@ from ..schedule import (
 _BATCH = 2000
 
 
+def _today() -> dt.date:
+    """The day that divides an edited item's past (kept) from its future (regenerated)."""
+    return timezone.localdate()
+
+
 def _require_calendar(calendar: WorkdayCalendar, year: int) -> None:
     if not calendar.covers(year):
         raise CalendarNotCovered(year)
 
 
 def _planned_periods(
-    rules: list[ScheduleRule], plan: Plan, calendar
+    rules: list[ScheduleRule], plan: Plan, calendar, from_date: dt.date | None = None
 ) -> list[tuple[int | None, Period]]:
-    """The item's periods in the plan year, none due before the plan's effective-from date."""
+    """The item's periods in the plan year, none due before the plan's effective-from date
+    (nor before `from_date`, when an edit regenerates only the future)."""
+    starts_on = max(plan.starts_on, from_date) if from_date else plan.starts_on
     return planned_periods(
-        [(rule.pk, rule.kind, rule.params) for rule in rules],
-        plan.year,
-        calendar,
-        plan.starts_on,
+        [(rule.pk, rule.kind, rule.params) for rule in rules], plan.year, calendar, starts_on
     )
 
 
@@ -90,8 +97,10 @@ def _generate(
     items: list[PlanItem] | None = None,
     calendar=None,
     per_unit: Counter | None = None,
+    from_date: dt.date | None = None,
 ) -> int:
     """Create the missing tasks of `plan` (or of `items`); existing tasks are kept as they are.
+    `from_date`: only periods due on or after it (an edit changes the future, not the past).
     Returns how many were created; `per_unit`, when given, is updated with {unit id: count}."""
     calendar = calendar or get_calendar()
     _require_calendar(calendar, plan.year)
@@ -124,7 +133,7 @@ def _generate(
 
     rows: list[tuple] = []
     for item in items:
-        planned = _planned_periods(rules_by_item.get(item.pk, []), plan, calendar)
+        planned = _planned_periods(rules_by_item.get(item.pk, []), plan, calendar, from_date)
         for rule_id, period in planned:
             for unit_id in units_by_item.get(item.pk, []):
                 if (item.pk, unit_id, rule_id, period.start, period.end) in existing:
@@ -210,12 +219,15 @@ def _untouched_tasks(rule_or_item_filter) -> list[int]:
     )
 
 
-def _regenerate_item(item: PlanItem) -> tuple[int, int]:
-    """After a rule change: drop the item's untouched tasks and generate again. Tasks someone has
-    worked on are kept (their period may no longer match the new rule; they stay visible)."""
-    removed = _untouched_tasks({"item": item})
+def _regenerate_item(item: PlanItem, today: dt.date | None = None) -> tuple[int, int]:
+    """After a change of the item's rules: its future is regenerated, its past kept. Untouched
+    tasks due today or later are dropped and the periods due from today generated again; tasks
+    due before today, and every task someone has worked on, stay as they are (a worked task's
+    period may no longer match the new rule; it stays visible with its history)."""
+    today = today or _today()
+    removed = _untouched_tasks({"item": item, "due_date__gte": today})
     Task.objects.filter(pk__in=removed).delete()
-    created = _generate(item.plan, items=[item])
+    created = _generate(item.plan, items=[item], from_date=today)
     return len(removed), created
 
 
@@ -273,7 +285,7 @@ def rule_delete(*, actor, rule: ScheduleRule) -> None:
     check_perm(actor, Action.COORDINATE)
     item = rule.item
     before = rule.as_dict()
-    untouched = _untouched_tasks({"rule": rule})
+    untouched = _untouched_tasks({"rule": rule, "due_date__gte": _today()})
     Task.objects.filter(pk__in=untouched).delete()
     rule.delete()
     removed, created = _regenerate_item(item)
@@ -285,6 +297,124 @@ def rule_delete(*, actor, rule: ScheduleRule) -> None:
         before=before,
         after={"removed_tasks": len(untouched) + removed, "created_tasks": created},
     )
+
+
+def item_unit_rows(
+    *, lead_ids=(), unit_ids=(), groups=()
+) -> list[tuple[int, str, str, int | None]]:
+    """[(unit id, role, name as written, group id)] for an item edited on the plan tree: lead
+    units first, then the other units, then each group's members; when the item has a lead
+    unit the others cooperate (配合), else each is responsible (责任). A unit appears once."""
+    leads = list(dict.fromkeys(int(u) for u in lead_ids))
+    rest_role = ItemUnit.Role.COOPERATING if leads else ItemUnit.Role.RESPONSIBLE
+    rows: list[tuple[int, str, str, int | None]] = []
+    seen: set[int] = set()
+
+    def add(unit_id: int, role: str, name: str, group_id: int | None) -> None:
+        if unit_id not in seen:
+            seen.add(unit_id)
+            rows.append((unit_id, role, name, group_id))
+
+    names = dict(Unit.objects.filter(pk__in=[*leads, *unit_ids]).values_list("pk", "short_name"))
+    for unit_id in leads:
+        add(unit_id, ItemUnit.Role.LEAD, names.get(unit_id) or "", None)
+    for unit_id in unit_ids:
+        add(int(unit_id), rest_role, names.get(int(unit_id)) or "", None)
+    for group in groups:
+        for unit_id in group.member_units().values_list("pk", flat=True):
+            add(unit_id, rest_role, group.name, group.pk)
+    return rows
+
+
+def _set_item_units(
+    item: PlanItem, rows: list[tuple[int, str, str, int | None]], today: dt.date | None = None
+) -> dict[str, list[int] | int]:
+    """Replace the item's units by `rows` and make its ledger follow: a unit taken off loses its
+    untouched tasks due from today (its past tasks and any task with history stay); a unit
+    added gets the periods due from today. Returns {"added", "dropped": unit ids, "removed",
+    "created": task counts}. Runs inside the caller's transaction."""
+    today = today or _today()
+    before = set(item.item_units.values_list("unit_id", flat=True))
+    after = {row[0] for row in rows}
+    item.item_units.all().delete()
+    ItemUnit.objects.bulk_create(
+        ItemUnit(
+            item=item,
+            unit_id=unit_id,
+            role=role,
+            name_as_written=name[:120],
+            group_id=group_id,
+            position=n,
+        )
+        for n, (unit_id, role, name, group_id) in enumerate(rows)
+    )
+    dropped = sorted(before - after)
+    removed = _untouched_tasks({"item": item, "unit__in": dropped, "due_date__gte": today})
+    Task.objects.filter(pk__in=removed).delete()
+    created = _generate(item.plan, items=[item], from_date=today)
+    return {
+        "added": sorted(after - before),
+        "dropped": dropped,
+        "removed": len(removed),
+        "created": created,
+    }
+
+
+@transaction.atomic
+def item_units_update(
+    *, actor, item: PlanItem, lead_ids=(), unit_ids=(), groups=(), today: dt.date | None = None
+) -> dict[str, list[int] | int]:
+    """The coordinator changes which units carry an item (on the plan tree, after the import):
+    lead units, other units, and unit groups expanded to their members. The item's future
+    periods follow in this transaction (see `_set_item_units`); the past and its history stay.
+    Units that gain tasks are told."""
+    check_perm(actor, Action.COORDINATE)
+    item = PlanItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    if not item.is_task or item.is_removed:
+        raise ValidationFailed("只有方案中的任务条目才能调整责任单位")
+    rows = item_unit_rows(lead_ids=lead_ids, unit_ids=unit_ids, groups=groups)
+    if not rows:
+        raise ValidationFailed("请至少选择一个责任单位（或单位组）")
+    active = set(
+        Unit.objects.filter(pk__in=[r[0] for r in rows], is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if len(active) != len(rows):
+        raise ValidationFailed("所选单位不存在或已停用")
+    before = [
+        {"unit": u, "role": r}
+        for u, r in item.item_units.order_by("position").values_list("unit_id", "role")
+    ]
+    result = _set_item_units(item, rows, today)
+    names = dict(Unit.objects.filter(pk__in=active).values_list("pk", "name"))
+    summary = f"调整责任单位：{len(rows)} 个单位"
+    if result["added"]:
+        summary += "；新增 " + "、".join(names[u] for u in result["added"])
+    if result["dropped"]:
+        summary += "；移除 " + "、".join(
+            Unit.objects.filter(pk__in=result["dropped"]).values_list("name", flat=True)
+        )
+    summary += f"（删除未开始的未来任务 {result['removed']} 条，新建任务 {result['created']} 条）"
+    audit_record(
+        actor=actor,
+        action="plan.item_units",
+        obj=item,
+        summary=summary,
+        before={"units": before},
+        after={"units": [{"unit": r[0], "role": str(r[1])} for r in rows], **result},
+    )
+    task_list = reverse("plans:task_list")
+    for unit_id in result["added"]:
+        notify(
+            kind=notifications.ITEM_UNITS_CHANGED,
+            users=unit_staff(unit_id, roles=(Role.LIAISON,)),
+            title="新的工作任务已下达",
+            body=f"{item.plan.title}：{item.title[:60]}",
+            url=f"{task_list}?plan={item.plan_id}&unit={unit_id}&status=",
+            actor=actor,
+        )
+    return result
 
 
 @transaction.atomic
