@@ -285,21 +285,33 @@ def plan_import_get(*, user, import_id: int) -> PlanImport:
 def import_preview(*, plan_import: PlanImport) -> dict:
     """What the coordinator reviews before confirming: items with units resolved (or not),
     the names that need mapping, and for a re-import what changed."""
-    from gongkai.orgs.selectors import unit_match_name
+    from gongkai.orgs.models import UnitGroup
+    from gongkai.orgs.selectors import unit_target_match
 
     parsed = plan_import.parsed
     resolved: dict[str, object] = {}
+    members: dict[int, list[int]] = {}
     unresolved: list[str] = []
     items = []
     for index, data in enumerate(parsed["items"]):
         units = []
         for name in dict.fromkeys([*data.get("lead_units", []), *data.get("units", [])]):
             if name not in resolved:
-                resolved[name] = unit_match_name(name=name)
+                resolved[name] = unit_target_match(name=name)
                 if resolved[name] is None:
                     unresolved.append(name)
+            target = resolved[name]
+            group = target if isinstance(target, UnitGroup) else None
+            if group is not None and group.pk not in members:
+                members[group.pk] = list(group.member_units().values_list("pk", flat=True))
             units.append(
-                {"name": name, "unit": resolved[name], "lead": name in data.get("lead_units", [])}
+                {
+                    "name": name,
+                    "unit": None if group is not None else target,
+                    "group": group,
+                    "unit_ids": members[group.pk] if group else ([target.pk] if target else []),
+                    "lead": name in data.get("lead_units", []),
+                }
             )
         items.append({"index": index, **data, "unit_rows": units})
     diff = None

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import ValidationFailed
+from gongkai.orgs.models import UnitGroup
+from gongkai.orgs.selectors import looks_collective
 
 from ..services.imports import max_upload_bytes
 from .plans import RuleFieldsForm, cleaned, rule_initial
@@ -85,6 +87,7 @@ class UnitMappingForm(forms.Form):
     """What to do with one unit name the database does not know."""
 
     EXISTING = "existing"
+    GROUP = "group"
     CREATE = "create"
     IGNORE = "ignore"
 
@@ -92,6 +95,7 @@ class UnitMappingForm(forms.Form):
         label=_("处理方式"),
         choices=[
             (EXISTING, _("对应到已有单位")),
+            (GROUP, _("对应到单位组：组内每个单位各承担该条目的任务")),
             (CREATE, _("新建单位")),
             (IGNORE, _("忽略：不把任务分配给该名称")),
         ],
@@ -101,19 +105,34 @@ class UnitMappingForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("已有单位"), queryset=None, required=False, empty_label=_("——请选择——")
     )
+    group = forms.ModelChoiceField(
+        label=_("单位组"), queryset=None, required=False, empty_label=_("——请选择——")
+    )
     alias = forms.BooleanField(
-        label=_("记为该单位的别名（以后导入时自动识别）"), required=False, initial=True
+        label=_("记为所选单位或单位组的别名（以后导入时自动识别）"),
+        required=False,
+        initial=True,
     )
     new_name = forms.CharField(label=_("新单位全称"), required=False, max_length=120)
     new_short_name = forms.CharField(label=_("新单位简称"), required=False, max_length=60)
 
-    def __init__(self, *args, name: str, units, item_count: int = 0, **kwargs):
+    def __init__(self, *args, name: str, units, groups=None, item_count: int = 0, **kwargs):
         self.name = name
         self.item_count = item_count
+        self.collective = looks_collective(name)
         kwargs.setdefault("prefix", mapping_prefix(name))
-        kwargs.setdefault("initial", {"new_name": name})
+        initial = {"new_name": name}
+        if self.collective and groups is not None and groups.exists():
+            initial["action"] = self.GROUP  # 区直各单位, 各镇（街道）: most likely a group
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["group"].queryset = groups if groups is not None else UnitGroup.objects.none()
+        self.fields["group"].label_from_instance = lambda g: (
+            _("%(name)s（全部单位）") % {"name": g.name}
+            if g.all_units
+            else _("%(name)s（%(count)s个单位）") % {"name": g.name, "count": g.members.count()}
+        )
         self.fields["unit"].label_from_instance = lambda u: (
             f"{u.short_name}（{u.name}）" if u.short_name else u.name
         )
@@ -123,6 +142,8 @@ class UnitMappingForm(forms.Form):
         action = data.get("action")
         if action == self.EXISTING and not data.get("unit"):
             self.add_error("unit", _("请选择对应的单位"))
+        if action == self.GROUP and not data.get("group"):
+            self.add_error("group", _("请选择对应的单位组；没有合适的组时，请先在“单位组”中新建"))
         if action == self.CREATE and not (data.get("new_name") or "").strip():
             self.add_error("new_name", _("请填写新单位的全称"))
         return data

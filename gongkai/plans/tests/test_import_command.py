@@ -316,7 +316,7 @@ def test_a_dry_run_needs_no_database_but_an_import_does(seed_file, monkeypatch):
         raise OperationalError("no such table: orgs_unit")
 
     monkeypatch.setattr(import_plan, "known_unit_names", no_database)
-    monkeypatch.setattr(import_plan, "unit_match_name", no_database)
+    monkeypatch.setattr(import_plan, "unit_target_match", no_database)
     monkeypatch.setattr(import_plan, "get_calendar", no_database)
     report = json.loads(_run(seed_file, "--dry-run", "--json", "--year", "2026"))
     assert len(report["items"]) == 27

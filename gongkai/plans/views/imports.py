@@ -25,6 +25,7 @@ from gongkai.core.http import service_errors
 from gongkai.core.workdays import CalendarNotCovered, get_calendar
 from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, check_perm
+from gongkai.orgs.selectors import unit_group_list
 
 from .. import selectors, services
 from ..forms.imports import ImportRuleForm, NewRuleForm, PlanUploadForm, UnitMappingForm
@@ -158,7 +159,7 @@ def _tree(
                     }
                 )
         rules = _effective_rules(item["index"], item, stored)
-        unit_ids = {row["unit"].pk for row in item["unit_rows"] if row["unit"] is not None}
+        unit_ids = {uid for row in item["unit_rows"] for uid in row["unit_ids"]}
         per_unit = _per_unit_estimate(rules, imp.year, calendar, starts_on) if calendar else None
         rows.append(
             {
@@ -181,12 +182,13 @@ def _tree(
 
 def _mapping_forms(preview: dict, data=None) -> list[UnitMappingForm]:
     units = Unit.objects.filter(is_active=True).order_by("sort_order", "name")
+    groups = unit_group_list()
     counts: dict[str, int] = {}
     for item in preview["items"]:
         for row in item["unit_rows"]:
             counts[row["name"]] = counts.get(row["name"], 0) + 1
     return [
-        UnitMappingForm(data, name=name, units=units, item_count=counts.get(name, 0))
+        UnitMappingForm(data, name=name, units=units, groups=groups, item_count=counts.get(name, 0))
         for name in preview["unresolved"]
     ]
 
@@ -404,6 +406,14 @@ def _unit_choices(forms: list[UnitMappingForm]) -> list[services.UnitChoice]:
         action = data["action"]
         if action == UnitMappingForm.IGNORE:
             choices.append(services.UnitChoice(name=form.name))
+        elif action == UnitMappingForm.GROUP:
+            choices.append(
+                services.UnitChoice(
+                    name=form.name,
+                    group_id=data["group"].pk,
+                    remember_alias=bool(data.get("alias")),
+                )
+            )
         elif action == UnitMappingForm.EXISTING:
             choices.append(
                 services.UnitChoice(
@@ -438,7 +448,9 @@ def import_confirm(request, import_id: int):
             forms=forms,
             effective_form=effective_form,
             status=400,
-            error=_("请为每个未识别的单位名称选择处理方式：对应到已有单位、新建单位或忽略。"),
+            error=_(
+                "请为每个未识别的单位名称选择处理方式：对应到已有单位、对应到单位组、新建单位或忽略。"
+            ),
         )
     if effective_form is not None and not effective_form.is_valid():
         return _preview_page(

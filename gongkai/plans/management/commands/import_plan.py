@@ -32,9 +32,9 @@ from gongkai.core.workdays import (
     get_calendar,
     package_years,
 )
-from gongkai.orgs.models import Membership, Role, Unit, User
+from gongkai.orgs.models import Membership, Role, Unit, UnitGroup, User
 from gongkai.orgs.permissions import Action, has_perm
-from gongkai.orgs.selectors import unit_match_name
+from gongkai.orgs.selectors import unit_target_match
 
 from ... import services
 from ...parsing import describe
@@ -179,7 +179,7 @@ def dry_run_dict(
             }
         )
     unresolved = [
-        name for name in unit_names(parsed) if not registry or unit_match_name(name=name) is None
+        name for name in unit_names(parsed) if not registry or unit_target_match(name=name) is None
     ]
     warnings = list(parsed.get("warnings", []))
     if not registry:
@@ -322,33 +322,44 @@ class Command(BaseCommand):
             raise _fail(f"--effective-from：{exc.message}") from None
         return day
 
-    def _unit_map(self, parsed, options) -> dict[str, int | None]:
+    def _unit_map(self, parsed, options) -> tuple[dict[str, int | None], dict[str, int]]:
+        """({name as written: unit id or None to ignore}, {name as written: unit group id})."""
         names = unit_names(parsed)
         unit_map: dict[str, int | None] = {}
+        group_map: dict[str, int] = {}
         for spec in options["map"]:
             written, sep, target = spec.partition("=")
             written, target = written.strip(), target.strip()
             if not sep or not written or not target:
-                raise _fail(f"--map 的格式应为“原文名称=单位简称或全称”：{spec}")
-            unit = unit_match_name(name=target)
-            if unit is None:
-                raise _fail(f"--map 中的单位“{target}”不存在（按全称、简称和别名都找不到）")
-            unit_map[written] = unit.pk
+                raise _fail(f"--map 的格式应为“原文名称=单位简称或全称（或单位组名称）”：{spec}")
+            match = unit_target_match(name=target)
+            if match is None:
+                raise _fail(
+                    f"--map 中的单位“{target}”不存在（按全称、简称、别名和单位组名称都找不到）"
+                )
+            if isinstance(match, UnitGroup):
+                group_map[written] = match.pk
+            else:
+                unit_map[written] = match.pk
         for name in options["ignore_unit"]:
             unit_map[name.strip()] = None
-        unused = [n for n in unit_map if n not in names]
+        unused = [n for n in [*unit_map, *group_map] if n not in names]
         if unused:
             self.stderr.write("提示：以下名称没有出现在方案中：" + "、".join(unused))
-        missing = [n for n in names if n not in unit_map and unit_match_name(name=n) is None]
+        missing = [
+            n
+            for n in names
+            if n not in unit_map and n not in group_map and unit_target_match(name=n) is None
+        ]
         if missing:
             lines = "\n".join(f"  · {n}" for n in missing)
             raise _fail(
                 "以下单位名称没有对应到已登记的单位，未导入任何内容：\n"
                 f"{lines}\n"
-                '请用 --map "原文名称=单位简称或全称" 指定对应单位，或用 --ignore-unit 名称 忽略；'
-                "也可先在工作台“单位”中新建单位或添加别名。"
+                '请用 --map "原文名称=单位简称或全称" 指定对应单位（“各镇（街道）”等可对应到单位组），'
+                "或用 --ignore-unit 名称 忽略；也可先在工作台“单位”中新建单位、添加别名或单位组。"
             )
-        return unit_map
+        return unit_map, group_map
 
     def _actor(self, username: str) -> User:
         if username:
@@ -372,7 +383,7 @@ class Command(BaseCommand):
 
     def _import(self, parsed, data: bytes, path: str, options, effective_from) -> None:
         year = options["year"] or timezone.localdate().year
-        unit_map = self._unit_map(parsed, options)
+        unit_map, group_map = self._unit_map(parsed, options)
         actor = self._actor(options["user"])
         console = self._console()
         try:
@@ -384,6 +395,7 @@ class Command(BaseCommand):
                     title=options["title"],
                     year=year,
                     unit_map=unit_map,
+                    group_map=group_map,
                     effective_from=effective_from,
                 )
         except CalendarNotCovered as exc:
