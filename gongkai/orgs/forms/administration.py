@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Role, Unit
+from ..models import Role, Unit, UnitGroup
 
 
 class UnitContactForm(forms.Form):
@@ -83,3 +83,42 @@ class GrantRoleForm(forms.Form):
         required=False,
         help_text=_("单位联络员、单位审核人须选择单位；其他角色不选"),
     )
+
+
+class UnitGroupForm(forms.Form):
+    """A unit group: the collective name a plan uses, its other spellings, and its members."""
+
+    name = forms.CharField(
+        label=_("名称"), max_length=60, help_text=_("例如“各镇（街道）”“区直各单位”")
+    )
+    aliases = forms.CharField(
+        label=_("其他写法"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个，或用顿号分隔；分工方案中出现这些写法时，任务分给组内每个单位"),
+    )
+    all_units = forms.BooleanField(
+        label=UnitGroup._meta.get_field("all_units").verbose_name,
+        help_text=UnitGroup._meta.get_field("all_units").help_text,
+        required=False,
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("成员单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("未勾选“全部单位”时，任务只分给这里选中的单位"),
+    )
+    sort_order = forms.IntegerField(label=_("排序"), min_value=0, initial=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = Unit.objects.filter(is_active=True).order_by(
+            "sort_order", "name"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_units") and not data.get("members") and not self.errors:
+            self.add_error("members", _("请选择成员单位，或勾选“全部单位”"))
+        return data

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import ValidationFailed
+from gongkai.orgs.models import Unit, UnitGroup
 
 from ..models import RuleKind
 from ..schedule import clean_rule
 
 #: The parameters a coordinator edits in a form; any others (event, event_text, days …) are kept
 #: from the rule as parsed while its kind stays the same.
-EDITABLE_PARAMS = ("month", "day", "interval_days", "workdays")
+EDITABLE_PARAMS = ("month", "day", "interval_days", "workdays", "report_every")
 _MONTH_END = {"月底", "月末", "底", "end", "END", "End"}
 
 
@@ -39,6 +40,7 @@ def rule_initial(rule: dict[str, Any] | None) -> dict[str, Any]:
         "day": "月底" if day == "end" else ("" if day is None else str(day)),
         "interval_days": rule.get("interval_days"),
         "workdays": rule.get("workdays"),
+        "report_every": rule.get("report_every") or "",
     }
 
 
@@ -56,6 +58,8 @@ def build_rule(kind: str, values: dict[str, Any], base: dict[str, Any] | None = 
         value = values.get(key)
         if value not in (None, ""):
             params[key] = value
+    if kind != "continuous":  # the reporting cadence belongs to ongoing work only
+        params.pop("report_every", None)
     return {"kind": kind, **params}
 
 
@@ -88,6 +92,16 @@ class RuleFieldsForm(forms.Form):
         min_value=1,
         max_value=366,
         help_text=_("定期任务每隔多少天一次，例如每季度填90"),
+    )
+    report_every = forms.ChoiceField(
+        label=_("报告周期"),
+        required=False,
+        choices=[
+            ("", _("不设固定周期（年末报告一次）")),
+            ("quarterly", _("每季度报告一次进展")),
+            ("half_yearly", _("每半年报告一次进展")),
+        ],
+        help_text=_("持续进行的任务（持续推进、长期坚持、全年）按此周期报告进展，默认每半年"),
     )
     workdays = forms.IntegerField(
         label=_("工作日数"),
@@ -196,3 +210,52 @@ class EffectiveFromForm(forms.Form):
                 _("生效日期应在方案年度（%(year)s年）之内") % {"year": self.year}
             )
         return day
+
+
+class ItemUnitsForm(forms.Form):
+    """Which units carry an item, edited on the plan tree after the import: lead units, other
+    units, and unit groups (each member gets the item's tasks)."""
+
+    lead_units = forms.ModelMultipleChoiceField(
+        label=_("牵头单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("责任单位 / 配合单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("有牵头单位时，这里的单位为配合单位；没有牵头单位时为责任单位"),
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("单位组"),
+        queryset=UnitGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("组内每个单位各承担该条目的任务"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(is_active=True).order_by("sort_order", "name")
+        self.fields["lead_units"].queryset = units
+        self.fields["units"].queryset = units
+        self.fields["groups"].queryset = UnitGroup.objects.order_by("sort_order", "name")
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data["lead_units"] or data["units"] or data["groups"]):
+            raise forms.ValidationError(_("请至少选择一个责任单位（或单位组）"))
+        return data
+
+
+def item_units_initial(item) -> dict[str, Any]:
+    """The form's initial values from the item's units: groups where the units came from one."""
+    rows = list(item.item_units.all())
+    return {
+        "lead_units": [r.unit_id for r in rows if r.role == "lead"],
+        "units": [r.unit_id for r in rows if r.role != "lead" and r.group_id is None],
+        "groups": sorted({r.group_id for r in rows if r.group_id is not None}),
+    }

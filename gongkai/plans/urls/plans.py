@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:plan_id>/effective-from/", plans.plan_effective_from, name="plan_effective_from"),
     path("<int:plan_id>/reimport/", imports.plan_reimport, name="plan_reimport"),
     path("<int:plan_id>/items/<int:item_id>/rules/new/", plans.rule_add, name="rule_add"),
+    path("<int:plan_id>/items/<int:item_id>/units/", plans.item_units, name="item_units"),
     path("<int:plan_id>/rules/<int:rule_id>/edit/", plans.rule_edit, name="rule_edit"),
     path("<int:plan_id>/rules/<int:rule_id>/delete/", plans.rule_delete, name="rule_delete"),
     path("imports/new/", imports.import_upload, name="import_upload"),

@@ -17,7 +17,13 @@ from gongkai.core.workdays import CalendarNotCovered
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 
 from .. import selectors, services
-from ..forms.plans import EffectiveFromForm, PlanCopyForm, RuleForm
+from ..forms.plans import (
+    EffectiveFromForm,
+    ItemUnitsForm,
+    PlanCopyForm,
+    RuleForm,
+    item_units_initial,
+)
 from ..models import PlanImport, PlanItem, ScheduleRule, TaskStatus
 
 
@@ -214,7 +220,7 @@ def _rule_error(form, exc: Exception) -> None:
     if isinstance(exc, CalendarNotCovered):
         form.add_error(
             None,
-            _("%(message)s。请系统管理员先录入该年度节假日安排；规则未修改。")
+            _("%(message)s。请系统管理员先录入该年度节假日安排；未作修改。")
             % {"message": exc.message},
         )
     else:
@@ -237,7 +243,10 @@ def rule_edit(request, plan_id: int, rule_id: int):
         else:
             messages.success(
                 request,
-                _("时限规则已更新为：%(meaning)s。未开始的任务已按新规则重新生成。")
+                _(
+                    "时限规则已更新为：%(meaning)s。今天起到期、尚未开始的任务已按新规则重新生成，"
+                    "已过期和已有进展的任务保持不变。"
+                )
                 % {"meaning": rule.describe()},
             )
             return redirect(_back_to(plan, rule.item))
@@ -297,7 +306,9 @@ def rule_delete(request, plan_id: int, rule_id: int):
         except (CalendarNotCovered, ValidationFailed) as exc:
             error = exc.message
         else:
-            messages.success(request, _("时限规则已删除，尚未开始的相应任务已一并删除。"))
+            messages.success(
+                request, _("时限规则已删除，今天起到期、尚未开始的相应任务已一并删除。")
+            )
             return redirect(_back_to(plan, item))
     worked = rule.tasks.exclude(status=TaskStatus.NOT_STARTED).count()
     return render(
@@ -305,4 +316,52 @@ def rule_delete(request, plan_id: int, rule_id: int):
         "plans/plans/rule_delete.html",
         {"plan": plan, "item": item, "rule": rule, "worked": worked, "error": error},
         status=400 if error else 200,
+    )
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def item_units(request, plan_id: int, item_id: int):
+    """Change which units carry an item (after the import). The item's future periods follow
+    at once; its past tasks and every task with history stay as they are."""
+    plan = _coordinated_plan(request, plan_id)
+    try:
+        item = PlanItem.objects.get(pk=item_id, plan=plan, is_task=True, is_removed=False)
+    except PlanItem.DoesNotExist:
+        raise Http404(_("该条目不存在")) from None
+    form = ItemUnitsForm(request.POST or None, initial=item_units_initial(item))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.item_units_update(
+                actor=request.user,
+                item=item,
+                lead_ids=[u.pk for u in data["lead_units"]],
+                unit_ids=[u.pk for u in data["units"]],
+                groups=list(data["groups"]),
+            )
+        except (CalendarNotCovered, ValidationFailed) as exc:
+            _rule_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "责任单位已保存：新增单位 %(added)s 个，移除 %(dropped)s 个；"
+                    "今天起到期的任务新建 %(created)s 条、删除未开始的 %(removed)s 条，"
+                    "已过期和已有进展的任务保持不变。"
+                )
+                % {
+                    "added": len(result["added"]),
+                    "dropped": len(result["dropped"]),
+                    "created": result["created"],
+                    "removed": result["removed"],
+                },
+            )
+            return redirect(_back_to(plan, item))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "plans/plans/item_units.html",
+        {"plan": plan, "item": item, "form": form, "current": item.item_units.all()},
+        status=status,
     )

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.core.http import service_errors
 from gongkai.orgs import selectors, services
-from gongkai.orgs.forms.administration import UnitContactForm, UnitForm
+from gongkai.orgs.forms.administration import UnitContactForm, UnitForm, UnitGroupForm
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 
 
@@ -96,3 +96,76 @@ def unit_create(request):
             messages.success(request, "单位已创建")
             return redirect("workbench:unit_detail", unit_id=unit.pk)
     return render(request, "workbench/units/form.html", {"form": form, "unit": None})
+
+
+# -- unit groups (各单位, 各镇（街道）…: the names plans use for several units) ----------------
+
+
+@service_errors
+def group_list(request):
+    return render(
+        request,
+        "workbench/units/groups.html",
+        {
+            "groups": selectors.unit_group_list(),
+            "can_manage": has_perm(request.user, Action.MANAGE_UNITS),
+        },
+    )
+
+
+def _group_form_page(request, group=None):
+    check_perm(request.user, Action.MANAGE_UNITS)
+    initial = {}
+    if group is not None:
+        initial = {
+            "name": group.name,
+            "aliases": "\n".join(group.aliases),
+            "all_units": group.all_units,
+            "members": list(group.members.all()),
+            "sort_order": group.sort_order,
+        }
+    form = UnitGroupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "aliases": data["aliases"],
+            "all_units": data["all_units"],
+            "members": list(data["members"]),
+            "sort_order": data["sort_order"],
+        }
+        try:
+            if group is None:
+                services.unit_group_create(actor=request.user, **fields)
+            else:
+                services.unit_group_update(actor=request.user, group=group, **fields)
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "单位组已保存")
+            return redirect("workbench:group_list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "workbench/units/group_form.html", {"form": form, "group": group}, status=status
+    )
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def group_create(request):
+    return _group_form_page(request)
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def group_edit(request, group_id: int):
+    return _group_form_page(request, selectors.unit_group_get(group_id=group_id))
+
+
+@service_errors
+@require_POST
+def group_delete(request, group_id: int):
+    group = selectors.unit_group_get(group_id=group_id)
+    services.unit_group_delete(actor=request.user, group=group)
+    messages.success(request, "单位组已删除；已导入方案中的任务不受影响")
+    return redirect("workbench:group_list")
