@@ -329,7 +329,8 @@ def item_units(request, plan_id: int, item_id: int):
         item = PlanItem.objects.get(pk=item_id, plan=plan, is_task=True, is_removed=False)
     except PlanItem.DoesNotExist:
         raise Http404(_("该条目不存在")) from None
-    form = ItemUnitsForm(request.POST or None, initial=item_units_initial(item))
+    data = request.POST if request.method == "POST" else None
+    form = ItemUnitsForm(data, initial=item_units_initial(item))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -124,7 +124,7 @@ def _group_form_page(request, group=None):
             "members": list(group.members.all()),
             "sort_order": group.sort_order,
         }
-    form = UnitGroupForm(request.POST or None, initial=initial)
+    form = UnitGroupForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {
