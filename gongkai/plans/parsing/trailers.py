@@ -148,8 +148,24 @@ def _names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
         if "会同" in part:
             names.extend(p for p in part.split("会同") if p)
         else:
-            names.extend(segment_known(part, known) or [part])
+            names.extend(segment_known(part, known) or _split_hui(part, known))
     return names
+
+
+#: "宣传处会办公室": 会 (会同, 会办) between two unit names — after a unit ending, before a name
+#: that is a unit itself. 总工会, 管委会, 委员会 end in 会 and are left whole.
+_HUI = re.compile(r"(?<=[处局委办室科部])会(?!展|议|计|商|员|所|堂|馆|务|审|签|诊)(?=.)")
+
+
+def _split_hui(part: str, known: frozenset[str]) -> list[str]:
+    if part in known or "会" not in part:
+        return [part]
+    for match in _HUI.finditer(part):
+        left, right = part[: match.start()], part[match.end() :]
+        # a department's own 办公室 is a unit although it is only its ending
+        if is_unit_like(left, known) and (right == "办公室" or is_unit_like(right, known)):
+            return [left, *_split_hui(right, known)]
+    return [part]
 
 
 @dataclass

@@ -433,3 +433,22 @@ def test_a_long_heading_is_not_joined_to_the_text_below():
     result = parse_text(text)
     assert result.items[0].text == "通过门户网站公开改革信息，及时更新。"
     assert result.sections[0].title == "进一步推进深化改革和重点领域信息公开工作的主要任务安排"
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        # 会 (会同, 会办) between two unit names: two units, no lead
+        ("宣传处会办公室", [("宣传处", "responsible"), ("办公室", "responsible")]),
+        ("市委宣传部会市网信办", [("市委宣传部", "responsible"), ("市网信办", "responsible")]),
+        # names that contain or end in 会 stay whole
+        ("区总工会", [("区总工会", "responsible")]),
+        ("区科技局会展中心", [("区科技局会展中心", "responsible")]),
+        ("区财政局会计核算中心", [("区财政局会计核算中心", "responsible")]),
+        ("高新区管委会", [("高新区管委会", "responsible")]),
+    ],
+)
+def test_hui_between_units_splits_a_units_cell(cell, names):
+    from gongkai.plans.parsing.trailers import parse_units
+
+    assert parse_units(cell, trusted=True).entries == names
