@@ -99,3 +99,22 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
 
     results = Axe().run(page)
     return [v for v in results.response["violations"] if v.get("impact") in impacts]
+
+
+def sign_in(browser, base: str, username: str, *, phone: bool = False):
+    """A new browser context signed in as `username` (password TEST_PASSWORD), on the workbench;
+    `phone`: a 390×844 touch screen."""
+    from gongkai.orgs.tests.factories import TEST_PASSWORD
+
+    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+    context = browser.new_context(
+        locale="zh-CN", viewport=viewport, is_mobile=phone, has_touch=phone
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/workbench/**")
+    return page

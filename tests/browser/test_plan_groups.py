@@ -15,10 +15,10 @@ from django.utils import timezone
 from gongkai.core.workdays import get_calendar
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import Role
-from gongkai.orgs.tests.factories import TEST_PASSWORD, UnitFactory, user_with_role
+from gongkai.orgs.tests.factories import UnitFactory, user_with_role
 from gongkai.plans.models import ItemUnit, Plan, Task
 from gongkai.plans.tests.importing import make_seed_units
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,21 +32,6 @@ def plan_text(year: int) -> str:
 （二）做好城乡建设领域信息公开，及时发布征收补偿信息。（责任单位：各镇（街道）；完成时限：{year}年12月31日前）
 （三）加强政策解读，按月发布解读材料。（责任单位：区发改财政局、区社区局；完成时限：每月25日前）
 """
-
-
-def sign_in(browser, base, username, *, phone=False):
-    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    context = browser.new_context(
-        locale="zh-CN", viewport=viewport, is_mobile=phone, has_touch=phone
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/workbench/**")
-    return page
 
 
 def test_group_units_mid_year_import_and_unit_edit(browser, live_server, tmp_path):

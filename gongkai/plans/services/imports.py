@@ -29,7 +29,7 @@ from .. import notifications
 from ..models import ItemUnit, Plan, PlanImport, PlanItem, ScheduleRule, Task
 from ..parsing import PlanParseError, parse_file
 from ..schedule import check_effective_from, clean_rule, default_effective_from
-from .ledger import _generate, _set_item_units
+from .ledger import _generate, _set_item_units, create_item_units
 
 #: `plan_import_confirm(effective_from=DEFAULT)`: the plan starts on the confirm date when
 #: that falls in the plan year, else on 1 January (`schedule.default_effective_from`).
@@ -298,17 +298,7 @@ def _create_items(plan: Plan, parsed: dict, resolve: dict[str, Target], override
             text=data.get("text", ""),
             source=data.get("source", {}),
         )
-        ItemUnit.objects.bulk_create(
-            ItemUnit(
-                item=item,
-                unit_id=uid,
-                role=role,
-                name_as_written=name[:120],
-                group_id=group_id,
-                position=n,
-            )
-            for n, (uid, role, name, group_id) in enumerate(_unit_roles(data, resolve))
-        )
+        create_item_units(item, _unit_roles(data, resolve))
         flags = _rule_flags(index, data, overrides)
         ScheduleRule.objects.bulk_create(
             ScheduleRule(

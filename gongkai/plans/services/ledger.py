@@ -326,17 +326,8 @@ def item_unit_rows(
     return rows
 
 
-def _set_item_units(
-    item: PlanItem, rows: list[tuple[int, str, str, int | None]], today: dt.date | None = None
-) -> dict[str, list[int] | int]:
-    """Replace the item's units by `rows` and make its ledger follow: a unit taken off loses its
-    untouched tasks due from today (its past tasks and any task with history stay); a unit
-    added gets the periods due from today. Returns {"added", "dropped": unit ids, "removed",
-    "created": task counts}. Runs inside the caller's transaction."""
-    today = today or _today()
-    before = set(item.item_units.values_list("unit_id", flat=True))
-    after = {row[0] for row in rows}
-    item.item_units.all().delete()
+def create_item_units(item: PlanItem, rows: list[tuple[int, str, str, int | None]]) -> None:
+    """The item's `ItemUnit` rows from [(unit id, role, name as written, group id)], in order."""
     ItemUnit.objects.bulk_create(
         ItemUnit(
             item=item,
@@ -348,6 +339,20 @@ def _set_item_units(
         )
         for n, (unit_id, role, name, group_id) in enumerate(rows)
     )
+
+
+def _set_item_units(
+    item: PlanItem, rows: list[tuple[int, str, str, int | None]], today: dt.date | None = None
+) -> dict[str, list[int] | int]:
+    """Replace the item's units by `rows` and make its ledger follow: a unit taken off loses its
+    untouched tasks due from today (its past tasks and any task with history stay); a unit
+    added gets the periods due from today. Returns {"added", "dropped": unit ids, "removed",
+    "created": task counts}. Runs inside the caller's transaction."""
+    today = today or _today()
+    before = set(item.item_units.values_list("unit_id", flat=True))
+    after = {row[0] for row in rows}
+    item.item_units.all().delete()
+    create_item_units(item, rows)
     dropped = sorted(before - after)
     removed = _untouched_tasks({"item": item, "unit__in": dropped, "due_date__gte": today})
     Task.objects.filter(pk__in=removed).delete()

@@ -17,3 +17,13 @@ def whole_year_plans(monkeypatch):
     monkeypatch.setattr(imports, "default_effective_from", lambda year, today: None)
     # and edits regenerate the whole year (keeping the past is tested in test_item_units.py)
     monkeypatch.setattr(ledger, "_today", lambda: dt.date(2000, 1, 1))
+
+
+@pytest.fixture
+def fresh_calendar():
+    """The working-day calendar rebuilt from the packaged years before and after the test."""
+    from gongkai.plans.tests.importing import reset_calendar
+
+    reset_calendar()
+    yield
+    reset_calendar()

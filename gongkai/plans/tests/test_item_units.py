@@ -15,9 +15,9 @@ from gongkai.orgs.tests.factories import UnitFactory, user_with_role
 from gongkai.plans import services
 from gongkai.plans.models import ItemUnit, Plan, Task, TaskStatus
 from gongkai.plans.tests.factories import PlanFactory, item_with
-from gongkai.plans.tests.importing import make_seed_units, reset_calendar
+from gongkai.plans.tests.importing import make_seed_units
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 
 JUNE = dt.date(2026, 6, 15)
 
@@ -27,13 +27,6 @@ PLAN = """2026年政务公开工作要点分工方案
 （二）做好城乡建设领域信息公开，及时发布征收补偿信息。（责任单位：各镇（街道）；完成时限：2026年10月16日前）
 （三）加强政策解读，按月发布解读材料。（责任单位：区直各单位；完成时限：每月25日前）
 """
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar():
-    reset_calendar()
-    yield
-    reset_calendar()
 
 
 def _prepare(actor):

@@ -13,17 +13,10 @@ from gongkai.plans import services
 from gongkai.plans.forms.imports import UnitMappingForm, mapping_prefix
 from gongkai.plans.models import ItemUnit, Plan, Task
 from gongkai.plans.tests.factories import PlanFactory, item_with
-from gongkai.plans.tests.importing import make_seed_units, reset_calendar
+from gongkai.plans.tests.importing import make_seed_units
 from gongkai.plans.tests.test_item_units import PLAN
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_year_plans")]
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar():
-    reset_calendar()
-    yield
-    reset_calendar()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_year_plans", "fresh_calendar")]
 
 
 def _mapping(name: str, **fields) -> dict:
