@@ -15,7 +15,7 @@ from django.utils import timezone
 from gongkai.core.workdays import get_calendar
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import Role
-from gongkai.orgs.tests.factories import UnitFactory, user_with_role
+from gongkai.orgs.tests.factories import UnitFactory, default_unit_group, user_with_role
 from gongkai.plans.models import ItemUnit, Plan, Task
 from gongkai.plans.tests.importing import make_seed_units
 from tests.browser.conftest import axe_violations, sign_in
@@ -43,6 +43,7 @@ def test_group_units_mid_year_import_and_unit_edit(browser, live_server, tmp_pat
     year_end_due = calendar.previous_workday(dt.date(year, 12, 31), inclusive=True)
     if today >= year_end_due:
         pytest.skip("今天已是年末最后一个工作日，年内不再有可生成的周期")
+    default_unit_group()  # installed by migration; a transactional test may have flushed it
     units = make_seed_units()
     towns = [UnitFactory(name=f"高新区{n}街道", short_name=f"{n}街道") for n in ("唐家", "金鼎")]
     org_services.unit_group_create(

@@ -48,3 +48,17 @@ def user_with_role(role: Role, unit: Unit | None = None, **user_kwargs) -> User:
     unit = unit or UnitFactory() if role in (Role.LIAISON, Role.REVIEWER) else None
     Membership.objects.create(user=user, role=role, unit=unit)
     return user
+
+
+def default_unit_group():
+    """The group migration 0004 installs (各单位 = every active unit), made again when a
+    transactional test has flushed the tables since the migrations ran."""
+    import importlib
+
+    from django.apps import apps
+
+    from gongkai.orgs.models import UnitGroup
+
+    migration = importlib.import_module("gongkai.orgs.migrations.0004_default_unit_group")
+    migration.create_default(apps, None)
+    return UnitGroup.objects.get(name="各单位")

@@ -8,14 +8,15 @@ from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.core.models import AuditEvent
 from gongkai.orgs import selectors, services
 from gongkai.orgs.models import UnitGroup
-from gongkai.orgs.tests.factories import UnitFactory
+from gongkai.orgs.tests.factories import UnitFactory, default_unit_group
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_default_group_stands_for_every_active_unit():
     """Installed by migration, so that 各单位 / 各部门 import without setup."""
-    group = UnitGroup.objects.get(name="各单位")
+    UnitGroup.objects.all().delete()
+    group = default_unit_group()
     assert group.all_units and "各部门" in group.aliases
     a, b = UnitFactory(), UnitFactory(is_active=False)
     members = set(group.member_units())
@@ -38,6 +39,7 @@ def test_create_a_named_set_and_match_it_with_either_bracket_width(coordinator):
 
 
 def test_a_group_needs_members_and_names_must_not_clash(coordinator):
+    default_unit_group()
     with pytest.raises(ValidationFailed, match="请选择成员单位"):
         services.unit_group_create(actor=coordinator, name="区直各单位")
     with pytest.raises(ValidationFailed, match="与其他单位组重复"):

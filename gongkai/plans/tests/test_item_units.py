@@ -11,7 +11,7 @@ from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.core.models import AuditEvent, Notification
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import Role, UnitGroup
-from gongkai.orgs.tests.factories import UnitFactory, user_with_role
+from gongkai.orgs.tests.factories import UnitFactory, default_unit_group, user_with_role
 from gongkai.plans import services
 from gongkai.plans.models import ItemUnit, Plan, Task, TaskStatus
 from gongkai.plans.tests.factories import PlanFactory, item_with
@@ -41,6 +41,7 @@ def _units_of(plan: Plan, path: list[str]) -> dict[str, str]:
 
 
 def test_group_names_expand_to_their_members(coordinator):
+    default_unit_group()
     units = make_seed_units()
     towns = [UnitFactory(name=f"某某镇{n}", short_name=f"某某镇{n}") for n in range(2)]
     towns_group = org_services.unit_group_create(
@@ -83,6 +84,7 @@ def test_group_names_expand_to_their_members(coordinator):
 
 
 def test_an_unknown_group_name_must_be_mapped(coordinator):
+    default_unit_group()
     make_seed_units()
     imp = _prepare(coordinator)
     with pytest.raises(ValidationFailed, match="各镇（街道）"):

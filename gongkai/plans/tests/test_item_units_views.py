@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import UnitGroup
-from gongkai.orgs.tests.factories import UnitFactory
+from gongkai.orgs.tests.factories import UnitFactory, default_unit_group
 from gongkai.plans import services
 from gongkai.plans.forms.imports import UnitMappingForm, mapping_prefix
 from gongkai.plans.models import ItemUnit, Plan, Task
@@ -25,6 +25,7 @@ def _mapping(name: str, **fields) -> dict:
 
 
 def test_collective_names_are_offered_a_unit_group(login, coordinator):
+    default_unit_group()
     units = make_seed_units()
     towns = org_services.unit_group_create(
         actor=coordinator, name="各镇（街道）", members=[units["区社区局"]]
@@ -59,6 +60,7 @@ def test_collective_names_are_offered_a_unit_group(login, coordinator):
 
 
 def test_unit_group_pages(login, coordinator, liaison_a):
+    default_unit_group()
     unit = UnitFactory(name="某某镇")
     client = login(coordinator)
     listing = client.get(reverse("workbench:group_list"))
