@@ -78,6 +78,7 @@ LOCAL_APPS = [
     "gongkai.catalog",
     "gongkai.foi",
     "gongkai.search",
+    "gongkai.reports",
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.demo",
@@ -330,6 +331,8 @@ GONGKAI_PORTAL_CACHE_ALIAS = os.environ.get("GONGKAI_PORTAL_CACHE_ALIAS", "defau
 GONGKAI_RULES_COLUMN = os.environ.get("GONGKAI_RULES_COLUMN", "xxgkzd")
 
 SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "高新区政务公开")
+# The government whose annual report is the whole district's (报告主体 when no unit is chosen).
+GONGKAI_GOVERNMENT_NAME = os.environ.get("GONGKAI_GOVERNMENT_NAME", "珠海高新区管委会")
 SITE_OWNER = os.environ.get("GONGKAI_SITE_OWNER", "高新区党政办公室")
 
 LOGGING = {
