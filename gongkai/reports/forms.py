@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.orgs.models import Unit
 
-from .models import AnnualReport, ReviewCase
+from .models import AnnualReport, Indicator, ReviewCase
 
 
 class AnnualStartForm(forms.Form):
@@ -71,3 +71,12 @@ class CaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+
+
+class AdjustmentForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.filter(is_active=True))
+    indicator = forms.ChoiceField(label=_("指标"), choices=Indicator.choices)
+    points = forms.DecimalField(
+        label=_("加减分"), max_digits=5, decimal_places=1, help_text=_("扣分填负数，例如 -2")
+    )
+    reason = forms.CharField(label=_("理由"), max_length=300)

@@ -127,3 +127,55 @@ class ReviewCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_number or self.filed_date}"
+
+
+class Indicator(models.TextChoices):
+    """The indicators of unit evaluation (考评); each is computed from live data."""
+
+    TASKS = "tasks", _("任务落实")
+    PUBLISHING = "publishing", _("信息发布")
+    FOI = "foi", _("依申请公开")
+    INTERACTION = "interaction", _("互动回应")
+    MONITORING = "monitoring", _("网站监测")
+
+
+class EvaluationWeight(models.Model):
+    """The coordinator's scheme: each indicator's weight (points out of 100) and whether it
+    counts. Installed with the defaults 30 / 20 / 20 / 15 / 15."""
+
+    indicator = models.CharField(_("指标"), max_length=20, choices=Indicator.choices, unique=True)
+    weight = models.PositiveSmallIntegerField(_("分值"))
+    is_active = models.BooleanField(_("计入考评"), default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("考评指标分值")
+        verbose_name_plural = _("考评指标分值")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()} {self.weight}"
+
+
+class EvaluationAdjustment(models.Model):
+    """A manual adjustment of one unit's score on one indicator for one period, with its reason."""
+
+    period = models.CharField(_("考评周期"), max_length=10, db_index=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    indicator = models.CharField(_("指标"), max_length=20, choices=Indicator.choices)
+    points = models.DecimalField(_("加减分"), max_digits=5, decimal_places=1)
+    reason = models.CharField(_("理由"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("考评人工调整")
+        verbose_name_plural = _("考评人工调整")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_indicator_display()} {self.points:+}"

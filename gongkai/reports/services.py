@@ -274,3 +274,69 @@ def case_update(
         after=changes(case, ["outcome", "decided_date", "note"]),
     )
     return case
+
+
+# -- evaluation: the scheme and manual adjustments -----------------------------------------
+
+
+@transaction.atomic
+def weights_update(*, actor, weights: dict[str, tuple[int, bool]]) -> None:
+    """Set each indicator's weight and whether it counts; the counted weights add up to 100."""
+    from .models import EvaluationWeight, Indicator
+
+    check_perm(actor, Action.COORDINATE)
+    rows = {w.indicator: w for w in EvaluationWeight.objects.select_for_update()}
+    total = sum(weight for weight, active in weights.values() if active)
+    if total != 100:
+        raise ValidationFailed(f"计入考评的指标分值合计应为100，现为{total}")
+    before = {k: (w.weight, w.is_active) for k, w in rows.items()}
+    for order, (indicator, (weight, active)) in enumerate(weights.items()):
+        if indicator not in Indicator.values:
+            raise ValidationFailed(f"未知的考评指标：{indicator}")
+        if not 0 <= int(weight) <= 100:
+            raise ValidationFailed("分值应在0到100之间")
+        row = rows.get(indicator) or EvaluationWeight(indicator=indicator, sort_order=order)
+        row.weight, row.is_active = int(weight), bool(active)
+        row.save()
+    audit_record(
+        actor=actor,
+        action="report.evaluation_weights",
+        obj=None,
+        summary="修改考评指标分值：" + "，".join(f"{k} {w}" for k, (w, a) in weights.items() if a),
+        before={k: list(v) for k, v in before.items()},
+        after={k: [int(w), bool(a)] for k, (w, a) in weights.items()},
+    )
+
+
+@transaction.atomic
+def evaluation_adjust(*, actor, period: str, unit: Unit, indicator: str, points, reason: str):
+    """A manual adjustment of a unit's score on one indicator for a period (公开办 only)."""
+    from .models import EvaluationAdjustment, Indicator
+    from .periods import parse_period
+
+    check_perm(actor, Action.COORDINATE)
+    key = parse_period(period).key
+    if indicator not in Indicator.values:
+        raise ValidationFailed("请选择考评指标")
+    points = Decimal(str(points))
+    if points == 0 or abs(points) > 100:
+        raise ValidationFailed("加减分应为非零数，绝对值不超过100")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写调整理由")
+    adjustment = EvaluationAdjustment.objects.create(
+        period=key,
+        unit=unit,
+        indicator=indicator,
+        points=points,
+        reason=reason[:300],
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="report.evaluation_adjust",
+        obj=adjustment,
+        unit=unit,
+        summary=f"考评人工调整：{unit} {adjustment.get_indicator_display()} {points:+}（{reason[:60]}）",
+    )
+    return adjustment

@@ -12,4 +12,7 @@ urlpatterns = [
     path("annual/<int:report_id>/docx", views.annual_docx, name="annual_docx"),
     path("annual/<int:report_id>/publish/", views.annual_publish, name="annual_publish"),
     path("cases/", views.case_list, name="case_list"),
+    path("bulletin/", views.bulletin, name="bulletin"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/weights/", views.weights, name="weights"),
 ]

@@ -3,8 +3,11 @@ DOCX download, publish; and the register of review and litigation cases."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.catalog.services.binding import item_public_url
@@ -14,9 +17,12 @@ from gongkai.core.http import service_errors
 from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, has_perm, units_for
 
-from . import selectors, services
+from . import exports, selectors, services
 from .annual import document, labels, tables
-from .forms import AnnualForm, AnnualStartForm, CaseForm
+from .bulletin import monthly_bulletin
+from .evaluation import evaluate
+from .forms import AdjustmentForm, AnnualForm, AnnualStartForm, CaseForm
+from .periods import parse_month, parse_period
 
 
 def _editable_units(user):
@@ -148,4 +154,123 @@ def case_list(request):
         "reports/case_list.html",
         {"cases": selectors.case_list(user=request.user), "form": form, "can_add": units.exists()},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# -- monthly bulletin and evaluation ---------------------------------------------------------
+
+
+def _require_overview(user) -> None:
+    if not (has_perm(user, Action.VIEW_DASHBOARD) or has_perm(user, Action.COORDINATE)):
+        raise PermissionDenied()
+
+
+def _last_month() -> str:
+    first = timezone.localdate().replace(day=1)
+    previous = first - dt.timedelta(days=1)
+    return f"{previous.year}-{previous.month:02d}"
+
+
+@service_errors
+def bulletin(request):
+    _require_overview(request.user)
+    value = request.GET.get("month") or _last_month()
+    try:
+        month = parse_month(value)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        month = parse_month(_last_month())
+    result = monthly_bulletin(month)
+    if request.GET.get("format") == "docx":
+        return download_response(exports.bulletin_docx(result), filename=f"{result.title}.docx")
+    return render(
+        request,
+        "reports/bulletin.html",
+        {
+            "bulletin": result,
+            "columns": exports.BULLETIN_COLUMNS,
+            "rows": exports.bulletin_rows(result),
+            "chart": result.chart(),
+            "month_value": month.key,
+        },
+    )
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def evaluation(request):
+    _require_overview(request.user)
+    value = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        period = parse_period(value)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        period = parse_period(str(timezone.localdate().year))
+    can_adjust = has_perm(request.user, Action.COORDINATE)
+    form = AdjustmentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_adjust:
+            raise PermissionDenied()
+        if form.is_valid():
+            try:
+                services.evaluation_adjust(
+                    actor=request.user, period=period.key, **form.cleaned_data
+                )
+            except ValidationFailed as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "已记录人工调整")
+                return redirect(f"{request.path}?period={period.key}")
+    result = evaluate(period)
+    fmt = request.GET.get("format")
+    name = f"{period.label}政务公开工作考评结果"
+    if fmt == "xlsx":
+        return download_response(exports.evaluation_xlsx(result), filename=f"{name}.xlsx")
+    if fmt == "docx":
+        return download_response(exports.evaluation_docx(result), filename=f"{name}.docx")
+    return render(
+        request,
+        "reports/evaluation.html",
+        {
+            "evaluation": result,
+            "header": exports.evaluation_header(result),
+            "form": form,
+            "can_adjust": can_adjust,
+            "period_value": period.key,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def weights(request):
+    from .models import EvaluationWeight
+
+    if not has_perm(request.user, Action.COORDINATE):
+        raise PermissionDenied()
+    rows = list(EvaluationWeight.objects.all())
+    error = ""
+    if request.method == "POST":
+        try:
+            values = {
+                w.indicator: (
+                    int(request.POST.get(f"weight-{w.indicator}") or 0),
+                    request.POST.get(f"active-{w.indicator}") == "on",
+                )
+                for w in rows
+            }
+            services.weights_update(actor=request.user, weights=values)
+        except ValueError:
+            error = "分值应为整数"
+        except ValidationFailed as exc:
+            error = exc.message
+        else:
+            messages.success(request, "考评指标分值已保存")
+            return redirect("reports:evaluation")
+    return render(
+        request,
+        "reports/weights.html",
+        {"rows": rows, "error": error},
+        status=400 if error else 200,
     )
