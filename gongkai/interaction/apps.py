@@ -15,12 +15,26 @@ class InteractionConfig(AppConfig):
 
         notifications.register()
         reminders.register()
-        register(MenuItem("messages", _("网民留言"), "interaction_staff:message_list", Action.VIEW, order=65))
         register(
-            MenuItem("error_reports", _("网站纠错"), "interaction_staff:error_list", Action.VIEW, order=66)
+            MenuItem(
+                "messages", _("网民留言"), "interaction_staff:message_list", Action.VIEW, order=65
+            )
         )
         register(
             MenuItem(
-                "consultations", _("意见征集"), "interaction_staff:consultation_list", Action.VIEW, order=67
+                "error_reports",
+                _("网站纠错"),
+                "interaction_staff:error_list",
+                Action.VIEW,
+                order=66,
+            )
+        )
+        register(
+            MenuItem(
+                "consultations",
+                _("意见征集"),
+                "interaction_staff:consultation_list",
+                Action.VIEW,
+                order=67,
             )
         )

@@ -129,6 +129,9 @@ class AssignmentStatus(models.TextChoices):
 class Assignment(models.Model):
     """One unit a message was routed (分办) to."""
 
+    def __str__(self) -> str:
+        return f"分办 #{self.pk}"
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
@@ -149,8 +152,13 @@ class ReplyStatus(models.TextChoices):
 
 
 class Reply(models.Model):
+    def __str__(self) -> str:
+        return f"答复 #{self.pk}"
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="replies")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     text = models.TextField(_("答复内容"))
     is_follow_up = models.BooleanField(default=False)
     status = models.CharField(
@@ -173,6 +181,9 @@ class Reply(models.Model):
 class MessageEvent(models.Model):
     """The message's timeline (staff page); `public` ones are shown on the tracking page."""
 
+    def __str__(self) -> str:
+        return self.label
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30)
     label = models.CharField(max_length=100)
@@ -188,6 +199,9 @@ class MessageEvent(models.Model):
 
 
 class MessageAttachment(models.Model):
+    def __str__(self) -> str:
+        return self.name
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="interaction/messages/%Y/%m/")
     name = models.CharField(max_length=200)
@@ -221,6 +235,9 @@ class ErrorStatus(models.TextChoices):
 
 
 class ErrorReport(models.Model):
+    def __str__(self) -> str:
+        return f"纠错 {self.tracking_code}"
+
     tracking_code = models.CharField(max_length=20, unique=True)
     source = models.CharField(max_length=10, choices=ErrorSource.choices)
     reference_number = models.CharField(_("平台编号"), max_length=60, blank=True)
@@ -230,7 +247,11 @@ class ErrorReport(models.Model):
     description = models.TextField(_("问题描述"))
     contact = models.CharField(_("联系方式"), max_length=100, blank=True)  # never public
     unit = models.ForeignKey(
-        Unit, verbose_name=_("负责单位"), on_delete=models.PROTECT, null=True, blank=True,
+        Unit,
+        verbose_name=_("负责单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     status = models.CharField(max_length=10, choices=ErrorStatus.choices, default=ErrorStatus.OPEN)
@@ -255,7 +276,9 @@ class ConsultationStatus(models.TextChoices):
 
 
 class Consultation(models.Model):
-    unit = models.ForeignKey(Unit, verbose_name=_("起草单位"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("起草单位"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("标题"), max_length=200)
     explanation = models.TextField(_("起草说明"))
     start_date = models.DateField(_("开始日期"))
@@ -282,6 +305,9 @@ class Consultation(models.Model):
 
 
 class Clause(models.Model):
+    def __str__(self) -> str:
+        return f"第{self.number}条"
+
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="clauses")
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
@@ -294,6 +320,9 @@ class Clause(models.Model):
 
 
 class ConsultationAttachment(models.Model):
+    def __str__(self) -> str:
+        return self.name
+
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="attachments"
     )
@@ -317,12 +346,21 @@ class Adoption(models.TextChoices):
 
 
 class Comment(models.Model):
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
-    clause = models.ForeignKey(Clause, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    def __str__(self) -> str:
+        return f"意见 #{self.pk}"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="comments"
+    )
+    clause = models.ForeignKey(
+        Clause, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     text = models.TextField(_("意见"))
     public_text = models.TextField(blank=True)  # masked copy shown once approved
     contact = models.CharField(_("联系方式"), max_length=100, blank=True)  # never public
-    status = models.CharField(max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
     moderation_reason = models.CharField(max_length=200, blank=True)
     adoption = models.CharField(max_length=12, choices=Adoption.choices, blank=True)
     adoption_reason = models.TextField(blank=True)

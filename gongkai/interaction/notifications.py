@@ -25,8 +25,12 @@ COMMENT_RECEIVED = "interaction.comment_received"
 
 
 def register() -> None:
-    register_kind(MESSAGE_RECEIVED, _("收到留言，待分办"), group=GROUP, order=70, email_by_default=True)
-    register_kind(MESSAGE_ROUTED, _("留言已分办给本单位"), group=GROUP, order=71, email_by_default=True)
+    register_kind(
+        MESSAGE_RECEIVED, _("收到留言，待分办"), group=GROUP, order=70, email_by_default=True
+    )
+    register_kind(
+        MESSAGE_ROUTED, _("留言已分办给本单位"), group=GROUP, order=71, email_by_default=True
+    )
     register_kind(MESSAGE_SENT_BACK, _("留言被单位退回"), group=GROUP, order=72)
     register_kind(REPLY_PENDING, _("留言答复待审核"), group=GROUP, order=73)
     register_kind(REPLY_RETURNED, _("留言答复被退回"), group=GROUP, order=74)

@@ -37,7 +37,9 @@ def limits_for(scope: str) -> list[tuple[int, int]]:
 
 def client_hash(request) -> str:
     ip = ip_from_request(request) or "unknown"
-    return hmac.new(settings.SECRET_KEY.encode(), f"hdjl-client:{ip}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"hdjl-client:{ip}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def _keys(request, scope: str, now: float):
@@ -54,7 +56,11 @@ def _keys(request, scope: str, now: float):
 
 def limited(request, scope: str) -> int | None:
     cache = caches[settings.FOI_RATE_LIMIT_CACHE]
-    waits = [r for key, limit, _s, r in _keys(request, scope, time.time()) if (cache.get(key) or 0) >= limit]
+    waits = [
+        r
+        for key, limit, _s, r in _keys(request, scope, time.time())
+        if (cache.get(key) or 0) >= limit
+    ]
     return max(waits) if waits else None
 
 

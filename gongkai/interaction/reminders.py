@@ -23,7 +23,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.notifications import coordinators, unit_staff
 from gongkai.core.reminders import DueReminder, EventSource
-from gongkai.core.workdays import CalendarNotCovered, deadline_estimate, format_date, workdays_between
+from gongkai.core.workdays import (
+    CalendarNotCovered,
+    deadline_estimate,
+    format_date,
+    workdays_between,
+)
 
 from . import notifications
 from .models import AssignmentStatus, Message
@@ -36,7 +41,11 @@ class Kind(models.TextChoices):
     ESCALATION = "escalation", _("逾期督办")
 
 
-_HEADLINES = {Kind.DUE_SOON: "留言即将到期", Kind.OVERDUE: "留言已逾期", Kind.ESCALATION: "留言逾期督办"}
+_HEADLINES = {
+    Kind.DUE_SOON: "留言即将到期",
+    Kind.OVERDUE: "留言已逾期",
+    Kind.ESCALATION: "留言逾期督办",
+}
 
 
 def _candidates(kind):
@@ -51,13 +60,18 @@ def _recipients(kind, m: Message) -> list:
     if kind == Kind.ESCALATION:
         return list(coordinators().order_by("pk"))
     units = [
-        a.unit for a in m.assignments.exclude(status=AssignmentStatus.SENT_BACK).select_related("unit")
+        a.unit
+        for a in m.assignments.exclude(status=AssignmentStatus.SENT_BACK).select_related("unit")
     ]
     if not units:
         return list(coordinators().order_by("pk"))
     users = []
     for unit in units:
-        users += [u for u in unit_staff(unit, roles=("liaison", "reviewer")).order_by("pk") if u not in users]
+        users += [
+            u
+            for u in unit_staff(unit, roles=("liaison", "reviewer")).order_by("pk")
+            if u not in users
+        ]
     return users
 
 
@@ -75,7 +89,10 @@ class MessageReminders(EventSource):
 
     def reminders(self, day: dt.date, skipped_kinds: dict[str, str]) -> Iterable[DueReminder]:
         limit = deadline_estimate(day, int(settings.INTERACTION_REMIND_BEFORE_WORKDAYS)).date
-        due = [(Kind.DUE_SOON, m) for m in _candidates(Kind.DUE_SOON).filter(due_date__gte=day, due_date__lte=limit)]
+        due = [
+            (Kind.DUE_SOON, m)
+            for m in _candidates(Kind.DUE_SOON).filter(due_date__gte=day, due_date__lte=limit)
+        ]
         due += [(Kind.OVERDUE, m) for m in _candidates(Kind.OVERDUE).filter(due_date__lt=day)]
         m_days = int(settings.INTERACTION_ESCALATE_AFTER_WORKDAYS)
         for m in _candidates(Kind.ESCALATION).filter(due_date__lt=day):

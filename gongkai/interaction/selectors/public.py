@@ -111,7 +111,11 @@ def monthly_statistics(year: int) -> list[dict]:
         ms = [m for m in msgs if m["received_date"].month == month]
         answered = [m for m in ms if m["status"] == MessageStatus.REPLIED and m["replied_date"]]
         on_time = [m for m in answered if m["due_date"] and m["replied_date"] <= m["due_date"]]
-        days = [d for d in (_workdays(m["received_date"], m["replied_date"]) for m in answered) if d is not None]
+        days = [
+            d
+            for d in (_workdays(m["received_date"], m["replied_date"]) for m in answered)
+            if d is not None
+        ]
         rated = [m for m in ms if m["satisfaction"]]
         good = [m for m in rated if m["satisfaction"] != Satisfaction.UNSATISFIED]
         rows.append(
@@ -222,6 +226,10 @@ def error_statistics(year: int) -> list[dict]:
         .order_by("unit__name")
     )
     return [
-        {"unit": r["unit__name"] or "区政府办公室", "received": r["received"], "resolved": r["resolved"]}
+        {
+            "unit": r["unit__name"] or "区政府办公室",
+            "received": r["received"],
+            "resolved": r["resolved"],
+        }
         for r in rows
     ]

@@ -79,7 +79,9 @@ def messages_processing(*, user, unit_ids=None) -> QuerySet[Message]:
     if ids is not None:
         f &= Q(assignments__unit_id__in=ids)
     return (
-        Message.objects.filter(f, status=MessageStatus.PROCESSING).distinct().order_by("due_date", "pk")
+        Message.objects.filter(f, status=MessageStatus.PROCESSING)
+        .distinct()
+        .order_by("due_date", "pk")
     )
 
 

@@ -35,8 +35,9 @@ def event(message, kind: str, label: str, *, actor=None, note: str = "", public:
     )
 
 
-def check_text(value: str, *, label: str, field: str, errors: dict, required=True, max_len=None,
-               min_len=0) -> str:
+def check_text(
+    value: str, *, label: str, field: str, errors: dict, required=True, max_len=None, min_len=0
+) -> str:
     value = (value or "").strip()
     if not value:
         if required:

@@ -1,16 +1,16 @@
 """Website error reports (我为政府网站找错).
 
-    error_report_submit(*, kind, url, description, selected_text="", contact="") -> ErrorReport
-        from the portal's footer link; routed at once to the unit owning the page
-    error_report_register(*, actor, source, reference_number, kind, url, description,
-                          received_date=None, due_date=None) -> ErrorReport
-        an error forwarded by the city or the national platform (公开办), with its reference
-        number and deadline (default INTERACTION_ERROR_DEADLINE_WORKDAYS working days)
-    error_report_resolve(*, actor, report, outcome, answer)   修改 (fixed) or 答复 (no change needed)
-    error_report_close(*, actor, report)                      办结 (公开办)
-    owning_unit(url) -> Unit | None
-        the unit of the catalog item the page shows (/xxgk/item/<id>/); None (the 公开办) for
-        every other page
+error_report_submit(*, kind, url, description, selected_text="", contact="") -> ErrorReport
+    from the portal's footer link; routed at once to the unit owning the page
+error_report_register(*, actor, source, reference_number, kind, url, description,
+                      received_date=None, due_date=None) -> ErrorReport
+    an error forwarded by the city or the national platform (公开办), with its reference
+    number and deadline (default INTERACTION_ERROR_DEADLINE_WORKDAYS working days)
+error_report_resolve(*, actor, report, outcome, answer)   修改 (fixed) or 答复 (no change needed)
+error_report_close(*, actor, report)                      办结 (公开办)
+owning_unit(url) -> Unit | None
+    the unit of the catalog item the page shows (/xxgk/item/<id>/); None (the 公开办) for
+    every other page
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def _clean_url(url: str, errors: dict) -> str:
         errors["url"] = "页面地址过长"
     else:
         parts = urlsplit(url)
-        if parts.scheme not in ("", "http", "https") or (not parts.netloc and not url.startswith("/")):
+        if parts.scheme not in ("", "http", "https") or (
+            not parts.netloc and not url.startswith("/")
+        ):
             errors["url"] = "页面地址格式不正确"
     return url
 
@@ -65,15 +67,33 @@ def _validate(kind, url, description, selected_text, errors) -> tuple[str, str, 
     if kind not in ErrorKind.values:
         errors["kind"] = "请选择错误类型"
     url = _clean_url(url, errors)
-    description = check_text(description, label="问题描述", field="description", errors=errors,
-                             max_len=1000, min_len=2)
-    selected_text = check_text(selected_text, label="选中的文字", field="selected_text",
-                               errors=errors, required=False, max_len=500)
+    description = check_text(
+        description, label="问题描述", field="description", errors=errors, max_len=1000, min_len=2
+    )
+    selected_text = check_text(
+        selected_text,
+        label="选中的文字",
+        field="selected_text",
+        errors=errors,
+        required=False,
+        max_len=500,
+    )
     return url, description, selected_text
 
 
-def _create(*, actor, source, kind, url, description, selected_text="", contact="",
-            reference_number="", received_date, due_date) -> ErrorReport:
+def _create(
+    *,
+    actor,
+    source,
+    kind,
+    url,
+    description,
+    selected_text="",
+    contact="",
+    reference_number="",
+    received_date,
+    due_date,
+) -> ErrorReport:
     unit = owning_unit(url)
     for _attempt in range(5):
         try:
@@ -100,7 +120,9 @@ def _create(*, actor, source, kind, url, description, selected_text="", contact=
                 )
                 notify(
                     kind=kinds.ERROR_REPORTED,
-                    users=unit_staff(unit, roles=("liaison", "reviewer")) if unit else coordinators(),
+                    users=unit_staff(unit, roles=("liaison", "reviewer"))
+                    if unit
+                    else coordinators(),
                     title=f"网站纠错待处理：{report.get_kind_display()} {report.tracking_code}",
                     body=f"办理期限：{format_date(due_date)}",
                     url=reverse("interaction_staff:error_detail", args=[report.pk]),
@@ -119,18 +141,28 @@ def default_due(received: dt.date) -> dt.date:
 def error_report_submit(*, kind, url, description, selected_text="", contact="") -> ErrorReport:
     errors: dict = {}
     url, description, selected_text = _validate(kind, url, description, selected_text, errors)
-    contact = check_text(contact, label="联系方式", field="contact", errors=errors, required=False,
-                         max_len=100)
+    contact = check_text(
+        contact, label="联系方式", field="contact", errors=errors, required=False, max_len=100
+    )
     if errors:
         raise ValidationFailed("纠错未提交，请修改标红的内容", extra={"fields": errors})
     today = timezone.localdate()
-    return _create(actor=None, source=ErrorSource.PORTAL, kind=kind, url=url,
-                   description=description, selected_text=selected_text, contact=contact,
-                   received_date=today, due_date=default_due(today))
+    return _create(
+        actor=None,
+        source=ErrorSource.PORTAL,
+        kind=kind,
+        url=url,
+        description=description,
+        selected_text=selected_text,
+        contact=contact,
+        received_date=today,
+        due_date=default_due(today),
+    )
 
 
-def error_report_register(*, actor, source, reference_number, kind, url, description,
-                          received_date=None, due_date=None) -> ErrorReport:
+def error_report_register(
+    *, actor, source, reference_number, kind, url, description, received_date=None, due_date=None
+) -> ErrorReport:
     check_perm(actor, Action.COORDINATE)
     errors: dict = {}
     if source not in (ErrorSource.CITY, ErrorSource.NATIONAL):
@@ -146,9 +178,16 @@ def error_report_register(*, actor, source, reference_number, kind, url, descrip
         errors["due_date"] = "办理期限不能早于收到日期"
     if errors:
         raise ValidationFailed("纠错未登记，请修改标红的内容", extra={"fields": errors})
-    return _create(actor=actor, source=source, kind=kind, url=url, description=description,
-                   reference_number=reference_number, received_date=received_date,
-                   due_date=due_date or default_due(received_date))
+    return _create(
+        actor=actor,
+        source=source,
+        kind=kind,
+        url=url,
+        description=description,
+        reference_number=reference_number,
+        received_date=received_date,
+        due_date=due_date or default_due(received_date),
+    )
 
 
 def _lock(report) -> ErrorReport:
@@ -173,8 +212,12 @@ def error_report_resolve(*, actor, report, outcome: str, answer: str) -> ErrorRe
             raise ValidationFailed("该纠错已处理")
         r.status, r.answer, r.resolved_date = outcome, answer, timezone.localdate()
         r.save()
-        audit_record(actor=actor, action="interaction.error_resolve", obj=r,
-                     summary=f"{r.get_status_display()} {r.tracking_code}")
+        audit_record(
+            actor=actor,
+            action="interaction.error_resolve",
+            obj=r,
+            summary=f"{r.get_status_display()} {r.tracking_code}",
+        )
     return r
 
 
@@ -186,8 +229,12 @@ def error_report_close(*, actor, report) -> ErrorReport:
             raise ValidationFailed("请先由负责单位修改或答复")
         r.status = ErrorStatus.CLOSED
         r.save(update_fields=["status"])
-        audit_record(actor=actor, action="interaction.error_close", obj=r,
-                     summary=f"纠错办结 {r.tracking_code}")
+        audit_record(
+            actor=actor,
+            action="interaction.error_close",
+            obj=r,
+            summary=f"纠错办结 {r.tracking_code}",
+        )
     return r
 
 
@@ -198,6 +245,12 @@ def error_report_reassign(*, actor, report, unit: Unit | None) -> ErrorReport:
         before = {"unit": r.unit_id}
         r.unit = unit
         r.save(update_fields=["unit"])
-        audit_record(actor=actor, action="interaction.error_reassign", obj=r, before=before,
-                     after={"unit": r.unit_id}, summary=f"纠错改派 {r.tracking_code}")
+        audit_record(
+            actor=actor,
+            action="interaction.error_reassign",
+            obj=r,
+            before=before,
+            after={"unit": r.unit_id},
+            summary=f"纠错改派 {r.tracking_code}",
+        )
     return r

@@ -101,7 +101,10 @@ def _audit(actor, action: str, message: Message, summary: str, *, unit=None, bef
         unit=unit,
         summary=f"{summary} {message.tracking_code}",
         before=before,
-        after={"status": message.status, "due_date": message.due_date and message.due_date.isoformat()},
+        after={
+            "status": message.status,
+            "due_date": message.due_date and message.due_date.isoformat(),
+        },
     )
 
 
@@ -128,8 +131,10 @@ def _tell_citizen(message: Message, text: str) -> None:
     def send():
         if email:
             try:
-                send_mail(f"{settings.SITE_NAME}：{text[:30]}", text, settings.DEFAULT_FROM_EMAIL, [email])
-            except Exception as exc:  # noqa: BLE001 - never undo the change for a mail failure
+                send_mail(
+                    f"{settings.SITE_NAME}：{text[:30]}", text, settings.DEFAULT_FROM_EMAIL, [email]
+                )
+            except Exception as exc:
                 logger.error("message mail failed: %s", type(exc).__name__)
         if is_valid_mobile(phone):
             send_sms(phone, f"【{settings.SITE_NAME}】{text}"[:70])
@@ -159,9 +164,15 @@ def message_submit(
         errors["mailbox"] = "请选择信箱"
     elif mailbox == Mailbox.UNIT and (addressee is None or not addressee.is_active):
         errors["addressee"] = "请选择收信单位"
-    title = check_text(title, label="标题", field="title", errors=errors, max_len=TITLE_MAX, min_len=4)
+    title = check_text(
+        title, label="标题", field="title", errors=errors, max_len=TITLE_MAX, min_len=4
+    )
     content = check_text(
-        content, label="留言内容", field="content", errors=errors, max_len=CONTENT_MAX,
+        content,
+        label="留言内容",
+        field="content",
+        errors=errors,
+        max_len=CONTENT_MAX,
         min_len=CONTENT_MIN,
     )
     name = check_text(name, label="姓名", field="name", errors=errors, max_len=50)
@@ -238,10 +249,14 @@ def message_route(*, actor, message: Message | int, units, note: str = "") -> Me
     check_perm(actor, Action.COORDINATE)
     units = [u for u in units if u is not None]
     if not units:
-        raise ValidationFailed("请选择至少一个承办单位", extra={"fields": {"units": "请选择至少一个承办单位"}})
+        raise ValidationFailed(
+            "请选择至少一个承办单位", extra={"fields": {"units": "请选择至少一个承办单位"}}
+        )
     with transaction.atomic():
         m = _lock(message)
-        _require(m, MessageStatus.SUBMITTED, MessageStatus.ROUTED, MessageStatus.PROCESSING, what="分办")
+        _require(
+            m, MessageStatus.SUBMITTED, MessageStatus.ROUTED, MessageStatus.PROCESSING, what="分办"
+        )
         before = {"status": m.status}
         existing = {a.unit_id: a for a in m.assignments.all()}
         added = []
@@ -311,7 +326,11 @@ def message_send_back(*, actor, message: Message | int, unit: Unit, reason: str)
         a = _assignment(m, unit)
         if a.status != AssignmentStatus.PENDING:
             raise ValidationFailed("只能退回尚未签收的分办")
-        a.status, a.reason, a.answered_at = AssignmentStatus.SENT_BACK, reason[:1000], timezone.now()
+        a.status, a.reason, a.answered_at = (
+            AssignmentStatus.SENT_BACK,
+            reason[:1000],
+            timezone.now(),
+        )
         a.save()
         before = {"status": m.status}
         live = m.assignments.exclude(status=AssignmentStatus.SENT_BACK)
@@ -400,8 +419,17 @@ def _complete(m: Message, reply: Reply, actor) -> None:
     m.status = MessageStatus.REPLIED
     _publish(m)
     _save(
-        m, "status", "reply_text", "replied_date", "reply_unit", "follow_up_reply", "is_public",
-        "public_title", "public_content", "public_reply", "public_follow_up",
+        m,
+        "status",
+        "reply_text",
+        "replied_date",
+        "reply_unit",
+        "follow_up_reply",
+        "is_public",
+        "public_title",
+        "public_content",
+        "public_reply",
+        "public_follow_up",
         "public_follow_up_reply",
     )
     event(m, "replied", f"{reply.unit.name if reply.unit else '区政府办公室'}答复", actor=actor)
@@ -418,8 +446,14 @@ def reply_approve(*, actor, reply: Reply | int) -> Message:
         r.save()
         before = {"status": m.status}
         _complete(m, r, actor)
-        _audit(actor, "reply_approve", m, "审核通过留言答复" + ("并公开" if m.is_public else ""),
-               unit=r.unit, before=before)
+        _audit(
+            actor,
+            "reply_approve",
+            m,
+            "审核通过留言答复" + ("并公开" if m.is_public else ""),
+            unit=r.unit,
+            before=before,
+        )
         notify(
             kind=kinds.MESSAGE_REPLIED,
             users=[r.drafted_by, *unit_staff(r.unit, roles=("liaison",))],
@@ -468,8 +502,14 @@ def message_answer_directly(*, actor, message: Message | int, text: str) -> Mess
         _require(m, *OPEN_STATUSES, what="直接答复")
         before = {"status": m.status}
         reply = Reply.objects.create(
-            message=m, unit=None, text=text, drafted_by=actor, reviewed_by=actor,
-            reviewed_at=timezone.now(), status=ReplyStatus.APPROVED, is_follow_up=bool(m.follow_up),
+            message=m,
+            unit=None,
+            text=text,
+            drafted_by=actor,
+            reviewed_by=actor,
+            reviewed_at=timezone.now(),
+            status=ReplyStatus.APPROVED,
+            is_follow_up=bool(m.follow_up),
         )
         _complete(m, reply, actor)
         _audit(actor, "message_answer", m, "公开办直接答复留言", before=before)
@@ -503,8 +543,13 @@ def message_extend(*, actor, message: Message | int, workdays: int, reason: str)
         m.extension_workdays = workdays
         _refresh_due(m)
         _save(m, "extension_workdays", "due_date")
-        event(m, "extended", f"经批准延期{workdays}个工作日，至{format_date(m.due_date)}", actor=actor,
-              note=reason)
+        event(
+            m,
+            "extended",
+            f"经批准延期{workdays}个工作日，至{format_date(m.due_date)}",
+            actor=actor,
+            note=reason,
+        )
         _audit(actor, "message_extend", m, f"批准延期{workdays}个工作日", before=before)
     return m
 

@@ -24,7 +24,9 @@ def message(*, kind="consult", unit=None, received: dt.date | None = None, conse
         "mailbox": Mailbox.UNIT if unit else Mailbox.LEADER,
         "addressee": unit,
         "title": kw.pop("title", "关于小区路灯维修的咨询"),
-        "content": kw.pop("content", f"我是{NAME}，电话{PHONE}，请问小区路灯坏了应该找哪个部门维修？"),
+        "content": kw.pop(
+            "content", f"我是{NAME}，电话{PHONE}，请问小区路灯坏了应该找哪个部门维修？"
+        ),
         "name": NAME,
         "phone": PHONE,
         "email": EMAIL,

@@ -22,5 +22,9 @@ urlpatterns = [
     path("consultations/", views.consultation_list, name="consultation_list"),
     path("consultations/new/", views.consultation_create, name="consultation_create"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation_detail"),
-    path("consultations/<int:pk>/<slug:action>/", views.consultation_action, name="consultation_action"),
+    path(
+        "consultations/<int:pk>/<slug:action>/",
+        views.consultation_action,
+        name="consultation_action",
+    ),
 ]

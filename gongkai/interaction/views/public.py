@@ -42,7 +42,7 @@ from ..forms.public import (
     MessageForm,
     RateForm,
 )
-from ..models import Clause, ConsultationAttachment, Consultation, MessageKind, MessageStatus
+from ..models import Clause, Consultation, ConsultationAttachment, MessageKind, MessageStatus
 from ..selectors import public as selectors
 from ..services import consultations as consultation_services
 from ..services import errors as error_services
@@ -63,6 +63,15 @@ def _captcha_refresh_url() -> str:
         return reverse("captcha-refresh")
     except NoReverseMatch:
         return ""
+
+
+def _kept(request) -> dict:
+    """What was typed, for the no-JavaScript captcha refresh (files must be chosen again)."""
+    return {
+        k: v
+        for k, v in request.POST.items()
+        if not k.startswith("captcha") and k not in {"csrfmiddlewaretoken", "refresh_captcha"}
+    }
 
 
 def _field_errors(form, exc: ValidationFailed) -> None:
@@ -103,9 +112,13 @@ def write(request):
     if request.method != "POST":
         initial = {}
         unit = request.GET.get("unit")
+        if request.GET.get("mailbox") == "unit":
+            initial = {"mailbox": "unit"}
         if unit and unit.isdigit():
             initial = {"mailbox": "unit", "addressee": unit}
         return _render_write(request, MessageForm(initial=initial))
+    if request.POST.get("refresh_captcha"):
+        return _render_write(request, MessageForm(initial=_kept(request)))
     wait = ratelimits.consume(request, "post") or ratelimits.limited(request, "message")
     if wait:
         return ratelimits.too_many_requests(request, wait)
@@ -199,7 +212,9 @@ def lookup(request):
                         message=message, satisfaction=bound.cleaned_data["satisfaction"]
                     )
                 else:
-                    message_services.message_follow_up(message=message, text=bound.cleaned_data["text"])
+                    message_services.message_follow_up(
+                        message=message, text=bound.cleaned_data["text"]
+                    )
                 return redirect("interaction:lookup")
             except ValidationFailed as exc:
                 _field_errors(bound, exc)
@@ -254,8 +269,14 @@ def message_list(request):
             "rows": [selectors.public_message(m) for m in page.object_list],
             "units": Unit.objects.filter(is_active=True).order_by("pk"),
             "kinds": MessageKind.choices,
-            "f": {"unit": unit_id, "kind": kind, "status": status, "q": q,
-                  "from": g.get("from", ""), "to": g.get("to", "")},
+            "f": {
+                "unit": unit_id,
+                "kind": kind,
+                "status": status,
+                "q": q,
+                "from": g.get("from", ""),
+                "to": g.get("to", ""),
+            },
             "query": query.urlencode(),
         },
     )
@@ -266,7 +287,9 @@ def message_detail(request, pk: int):
     message = selectors.published_message(pk)
     if message is None:
         raise Http404("留言不存在或未公开")
-    return render(request, "interaction/public/message_detail.html", {"nav": "messages", "m": message})
+    return render(
+        request, "interaction/public/message_detail.html", {"nav": "messages", "m": message}
+    )
 
 
 @require_GET
@@ -328,6 +351,8 @@ def error_report(request):
             "selected_text": (request.GET.get("text") or "")[:500],
         }
         return _render_error(request, ErrorReportForm(initial=initial))
+    if request.POST.get("refresh_captcha"):
+        return _render_error(request, ErrorReportForm(initial=_kept(request)))
     wait = ratelimits.consume(request, "post") or ratelimits.limited(request, "error")
     if wait:
         return ratelimits.too_many_requests(request, wait)
@@ -335,9 +360,12 @@ def error_report(request):
     if not form.is_valid():
         return _render_error(request, form)
     try:
-        report = error_services.error_report_submit(**{
-            k: form.cleaned_data[k] for k in ("kind", "url", "description", "selected_text", "contact")
-        })
+        report = error_services.error_report_submit(
+            **{
+                k: form.cleaned_data[k]
+                for k in ("kind", "url", "description", "selected_text", "contact")
+            }
+        )
     except ValidationFailed as exc:
         _field_errors(form, exc)
         return _render_error(request, form)
@@ -380,10 +408,16 @@ def consultation(request, pk: int):
             return ratelimits.too_many_requests(request, wait)
         if form.is_valid():
             clause_pk = form.cleaned_data.get("clause")
-            clause = Clause.objects.filter(pk=clause_pk, consultation=model).first() if clause_pk else None
+            clause = (
+                Clause.objects.filter(pk=clause_pk, consultation=model).first()
+                if clause_pk
+                else None
+            )
             try:
                 consultation_services.comment_submit(
-                    consultation=model, clause=clause, text=form.cleaned_data["text"],
+                    consultation=model,
+                    clause=clause,
+                    text=form.cleaned_data["text"],
                     contact=form.cleaned_data.get("contact", ""),
                     ip_hash=ratelimits.client_hash(request),
                 )
@@ -413,9 +447,11 @@ def consultation(request, pk: int):
 
 @require_GET
 def consultation_attachment(request, pk: int, attachment_id: int):
-    a = ConsultationAttachment.objects.filter(
-        pk=attachment_id, consultation_id=pk
-    ).exclude(consultation__status="draft").first()
+    a = (
+        ConsultationAttachment.objects.filter(pk=attachment_id, consultation_id=pk)
+        .exclude(consultation__status="draft")
+        .first()
+    )
     if a is None:
         raise Http404()
     return download_response(a.file, filename=a.name)

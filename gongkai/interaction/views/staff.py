@@ -14,6 +14,7 @@ import datetime as dt
 from django.contrib import messages as flash
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core.downloads import download_response
@@ -75,7 +76,9 @@ def _detail_context(request, m) -> dict:
     user = request.user
     assignments = list(m.assignments.select_related("unit"))
     mine = [a for a in assignments if has_perm(user, Action.EDIT, a.unit)]
-    pending_reply = m.replies.filter(status=ReplyStatus.PENDING).select_related("unit", "drafted_by").first()
+    pending_reply = (
+        m.replies.filter(status=ReplyStatus.PENDING).select_related("unit", "drafted_by").first()
+    )
     coordinate = has_perm(user, Action.COORDINATE)
     open_ = m.status in ms.OPEN_STATUSES
     return {
@@ -130,17 +133,25 @@ def message_action(request, pk: int, action: str):
     try:
         if action == "route":
             ids = [int(v) for v in post.getlist("units") if v.isdigit()]
-            ms.message_route(actor=user, message=m, units=list(Unit.objects.filter(pk__in=ids)),
-                             note=post.get("note", ""))
+            ms.message_route(
+                actor=user,
+                message=m,
+                units=list(Unit.objects.filter(pk__in=ids)),
+                note=post.get("note", ""),
+            )
             flash.success(request, "已分办")
         elif action == "accept":
             ms.message_accept(actor=user, message=m, unit=_unit_from(request))
             flash.success(request, "已签收")
         elif action == "send_back":
-            ms.message_send_back(actor=user, message=m, unit=_unit_from(request), reason=post.get("reason", ""))
+            ms.message_send_back(
+                actor=user, message=m, unit=_unit_from(request), reason=post.get("reason", "")
+            )
             flash.success(request, "已退回公开办")
         elif action == "draft":
-            ms.reply_draft(actor=user, message=m, unit=_unit_from(request), text=post.get("text", ""))
+            ms.reply_draft(
+                actor=user, message=m, unit=_unit_from(request), text=post.get("text", "")
+            )
             flash.success(request, "答复已提交审核")
         elif action in ("approve", "return"):
             reply = Reply.objects.filter(pk=int(post.get("reply", "0") or 0), message=m).first()
@@ -156,10 +167,14 @@ def message_action(request, pk: int, action: str):
             ms.message_answer_directly(actor=user, message=m, text=post.get("text", ""))
             flash.success(request, "已直接答复")
         elif action == "extend":
-            ms.message_extend(actor=user, message=m, workdays=post.get("workdays"), reason=post.get("reason", ""))
+            ms.message_extend(
+                actor=user, message=m, workdays=post.get("workdays"), reason=post.get("reason", "")
+            )
             flash.success(request, "已批准延期")
         elif action == "redirect":
-            ms.message_redirect(actor=user, message=m, target=post.get("target", ""), reason=post.get("reason", ""))
+            ms.message_redirect(
+                actor=user, message=m, target=post.get("target", ""), reason=post.get("reason", "")
+            )
             flash.success(request, "已转其他渠道办理")
         else:
             raise NotFound()
@@ -189,7 +204,7 @@ def error_list(request):
     status = request.GET.get("status", "")
     status = status if status in ErrorStatus.values else ""
     page = paginate(request, sel.error_list(user=request.user, status=status))
-    year = dt.date.today().year
+    year = timezone.localdate().year
     return render(
         request,
         "interaction/staff/error_list.html",
@@ -212,17 +227,25 @@ def error_register(request):
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            received = dt.date.fromisoformat(values.get("received_date")) if values.get("received_date") else None
+            received = (
+                dt.date.fromisoformat(values.get("received_date"))
+                if values.get("received_date")
+                else None
+            )
             due = dt.date.fromisoformat(values.get("due_date")) if values.get("due_date") else None
         except ValueError:
             flash.error(request, "日期格式不正确，请使用 YYYY-MM-DD")
         else:
             try:
                 r = es.error_report_register(
-                    actor=request.user, source=values.get("source", ""),
-                    reference_number=values.get("reference_number", ""), kind=values.get("kind", ""),
-                    url=values.get("url", ""), description=values.get("description", ""),
-                    received_date=received, due_date=due,
+                    actor=request.user,
+                    source=values.get("source", ""),
+                    reference_number=values.get("reference_number", ""),
+                    kind=values.get("kind", ""),
+                    url=values.get("url", ""),
+                    description=values.get("description", ""),
+                    received_date=received,
+                    due_date=due,
                 )
                 flash.success(request, "已登记")
                 return redirect("interaction_staff:error_detail", pk=r.pk)
@@ -231,8 +254,11 @@ def error_register(request):
     return render(
         request,
         "interaction/staff/error_register.html",
-        {"values": values, "kinds": ErrorKind.choices,
-         "sources": [c for c in ErrorSource.choices if c[0] != ErrorSource.PORTAL]},
+        {
+            "values": values,
+            "kinds": ErrorKind.choices,
+            "sources": [c for c in ErrorSource.choices if c[0] != ErrorSource.PORTAL],
+        },
     )
 
 
@@ -240,15 +266,21 @@ def error_register(request):
 @require_GET
 def error_detail(request, pk: int):
     r = sel.error_get(user=request.user, pk=pk)
-    may_resolve = has_perm(request.user, Action.EDIT, r.unit) if r.unit_id else has_perm(request.user, Action.COORDINATE)
+    may_resolve = (
+        has_perm(request.user, Action.EDIT, r.unit)
+        if r.unit_id
+        else has_perm(request.user, Action.COORDINATE)
+    )
     return render(
         request,
         "interaction/staff/error_detail.html",
         {
             "r": r,
             "may_resolve": may_resolve and r.status == ErrorStatus.OPEN,
-            "may_close": has_perm(request.user, Action.COORDINATE) and r.status in (ErrorStatus.FIXED, ErrorStatus.ANSWERED),
-            "may_reassign": has_perm(request.user, Action.COORDINATE) and r.status == ErrorStatus.OPEN,
+            "may_close": has_perm(request.user, Action.COORDINATE)
+            and r.status in (ErrorStatus.FIXED, ErrorStatus.ANSWERED),
+            "may_reassign": has_perm(request.user, Action.COORDINATE)
+            and r.status == ErrorStatus.OPEN,
             "units": Unit.objects.filter(is_active=True).order_by("pk"),
         },
     )
@@ -260,8 +292,12 @@ def error_action(request, pk: int, action: str):
     r = sel.error_get(user=request.user, pk=pk)
     try:
         if action == "resolve":
-            es.error_report_resolve(actor=request.user, report=r, outcome=request.POST.get("outcome", ""),
-                                    answer=request.POST.get("answer", ""))
+            es.error_report_resolve(
+                actor=request.user,
+                report=r,
+                outcome=request.POST.get("outcome", ""),
+                answer=request.POST.get("answer", ""),
+            )
         elif action == "close":
             es.error_report_close(actor=request.user, report=r)
         elif action == "reassign":
@@ -287,8 +323,10 @@ def consultation_list(request):
     return render(
         request,
         "interaction/staff/consultation_list.html",
-        {"rows": sel.consultation_list(user=request.user),
-         "can_create": has_perm(request.user, Action.EDIT)},
+        {
+            "rows": sel.consultation_list(user=request.user),
+            "can_create": has_perm(request.user, Action.EDIT),
+        },
     )
 
 
@@ -306,26 +344,37 @@ def consultation_create(request):
         except ValueError:
             flash.error(request, "请按 YYYY-MM-DD 填写开始和截止日期")
         else:
-            unit = units.filter(pk=int(values.get("unit") or 0) if (values.get("unit") or "").isdigit() else 0).first()
+            unit = units.filter(
+                pk=int(values.get("unit") or 0) if (values.get("unit") or "").isdigit() else 0
+            ).first()
             try:
                 if unit is None:
                     raise ValidationFailed("请选择起草单位")
                 c = cs.consultation_create(
-                    actor=request.user, unit=unit, title=values.get("title", ""),
-                    explanation=values.get("explanation", ""), clauses_text=values.get("clauses_text", ""),
-                    start_date=start, end_date=end, short_reason=values.get("short_reason", ""),
+                    actor=request.user,
+                    unit=unit,
+                    title=values.get("title", ""),
+                    explanation=values.get("explanation", ""),
+                    clauses_text=values.get("clauses_text", ""),
+                    start_date=start,
+                    end_date=end,
+                    short_reason=values.get("short_reason", ""),
                     files=request.FILES.getlist("attachments"),
                 )
                 flash.success(request, "已保存为草稿，请由单位审核人发布")
                 return redirect("interaction_staff:consultation_detail", pk=c.pk)
             except ValidationFailed as exc:
                 _error(request, exc)
-    today = dt.date.today()
+    today = timezone.localdate()
     return render(
         request,
         "interaction/staff/consultation_create.html",
-        {"values": values, "units": units, "default_start": today,
-         "default_end": today + dt.timedelta(days=29)},
+        {
+            "values": values,
+            "units": units,
+            "default_start": today,
+            "default_end": today + dt.timedelta(days=29),
+        },
     )
 
 
@@ -357,17 +406,30 @@ def consultation_action(request, pk: int, action: str):
         if action == "publish":
             cs.consultation_publish(actor=request.user, consultation=c)
         elif action in ("approve_comment", "reject_comment", "adopt"):
-            comment = Comment.objects.filter(pk=int(post.get("comment", "0") or 0), consultation=c).first()
+            comment = Comment.objects.filter(
+                pk=int(post.get("comment", "0") or 0), consultation=c
+            ).first()
             if comment is None:
                 raise NotFound()
             if action == "adopt":
-                cs.comment_adopt(actor=request.user, comment=comment, adoption=post.get("adoption", ""),
-                                 reason=post.get("reason", ""))
+                cs.comment_adopt(
+                    actor=request.user,
+                    comment=comment,
+                    adoption=post.get("adoption", ""),
+                    reason=post.get("reason", ""),
+                )
             else:
-                cs.comment_moderate(actor=request.user, comment=comment, approve=action == "approve_comment",
-                                    reason=post.get("reason", ""))
+                cs.comment_moderate(
+                    actor=request.user,
+                    comment=comment,
+                    approve=action == "approve_comment",
+                    reason=post.get("reason", ""),
+                    public_text=post.get("public_text", ""),
+                )
         elif action == "feedback":
-            cs.consultation_feedback(actor=request.user, consultation=c, summary=post.get("summary", ""))
+            cs.consultation_feedback(
+                actor=request.user, consultation=c, summary=post.get("summary", "")
+            )
         else:
             raise NotFound()
         flash.success(request, "已保存")

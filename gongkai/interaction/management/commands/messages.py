@@ -74,7 +74,9 @@ class Command(BaseCommand):
         try:
             calendar = workdays.get_calendar()
         except DatabaseError:
-            raise CommandError("无法读取数据库中的节假日安排，请先运行 gongkai migrate", returncode=1) from None
+            raise CommandError(
+                "无法读取数据库中的节假日安排，请先运行 gongkai migrate", returncode=1
+            ) from None
         try:
             due = message_due(received, kind, extension=extension, calendar=calendar)
         except ApplicationError as exc:
