@@ -129,9 +129,6 @@ class AssignmentStatus(models.TextChoices):
 class Assignment(models.Model):
     """One unit a message was routed (分办) to."""
 
-    def __str__(self) -> str:
-        return f"分办 #{self.pk}"
-
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
@@ -144,6 +141,9 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return f"分办 #{self.pk}"
+
 
 class ReplyStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
@@ -152,9 +152,6 @@ class ReplyStatus(models.TextChoices):
 
 
 class Reply(models.Model):
-    def __str__(self) -> str:
-        return f"答复 #{self.pk}"
-
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="replies")
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -177,12 +174,12 @@ class Reply(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return f"答复 #{self.pk}"
+
 
 class MessageEvent(models.Model):
     """The message's timeline (staff page); `public` ones are shown on the tracking page."""
-
-    def __str__(self) -> str:
-        return self.label
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30)
@@ -197,17 +194,20 @@ class MessageEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class MessageAttachment(models.Model):
-    def __str__(self) -> str:
-        return self.name
-
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="interaction/messages/%Y/%m/")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # -- error reports ---------------------------------------------------------------------------
@@ -235,9 +235,6 @@ class ErrorStatus(models.TextChoices):
 
 
 class ErrorReport(models.Model):
-    def __str__(self) -> str:
-        return f"纠错 {self.tracking_code}"
-
     tracking_code = models.CharField(max_length=20, unique=True)
     source = models.CharField(max_length=10, choices=ErrorSource.choices)
     reference_number = models.CharField(_("平台编号"), max_length=60, blank=True)
@@ -263,6 +260,9 @@ class ErrorReport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"纠错 {self.tracking_code}"
 
 
 # -- consultations ---------------------------------------------------------------------------
@@ -305,9 +305,6 @@ class Consultation(models.Model):
 
 
 class Clause(models.Model):
-    def __str__(self) -> str:
-        return f"第{self.number}条"
-
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="clauses")
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
@@ -318,11 +315,11 @@ class Clause(models.Model):
             models.UniqueConstraint(fields=["consultation", "number"], name="clause_number_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"第{self.number}条"
+
 
 class ConsultationAttachment(models.Model):
-    def __str__(self) -> str:
-        return self.name
-
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="attachments"
     )
@@ -331,6 +328,9 @@ class ConsultationAttachment(models.Model):
     kind = models.CharField(max_length=10)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CommentStatus(models.TextChoices):
@@ -346,9 +346,6 @@ class Adoption(models.TextChoices):
 
 
 class Comment(models.Model):
-    def __str__(self) -> str:
-        return f"意见 #{self.pk}"
-
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="comments"
     )
@@ -369,3 +366,6 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"意见 #{self.pk}"
