@@ -39,16 +39,19 @@ def _sees_all(user) -> bool:
     return has_perm(user, Action.COORDINATE) or has_perm(user, Action.VIEW_DASHBOARD)
 
 
-def _unit_ids(user, unit_ids) -> set[int] | None:
+def _unit_scope(user, unit_ids):
+    """None (every unit) or a lazy queryset of unit ids (a subquery: no query of its own)."""
     if _sees_all(user) and unit_ids is None:
         return None
-    mine = set(units_for(user, Action.VIEW).values_list("pk", flat=True))
-    return mine & set(unit_ids) if unit_ids is not None else mine
+    mine = units_for(user, Action.VIEW)
+    if unit_ids is not None:
+        mine = mine.filter(pk__in=list(unit_ids))
+    return mine.values("pk")
 
 
 def message_list(*, user, status: str = "", unit_ids=None, q: str = "") -> QuerySet[Message]:
     qs = Message.objects.select_related("addressee", "reply_unit")
-    ids = _unit_ids(user, unit_ids)
+    ids = _unit_scope(user, unit_ids)
     if ids is not None:
         qs = qs.filter(assignments__unit_id__in=ids).distinct()
     if status:
@@ -66,7 +69,7 @@ def message_get(*, user, pk: int) -> Message:
 
 
 def messages_to_accept(*, user, unit_ids=None) -> QuerySet[Message]:
-    ids = _unit_ids(user, unit_ids)
+    ids = _unit_scope(user, unit_ids)
     f = Q(assignments__status=AssignmentStatus.PENDING)
     if ids is not None:
         f &= Q(assignments__unit_id__in=ids)
@@ -74,7 +77,7 @@ def messages_to_accept(*, user, unit_ids=None) -> QuerySet[Message]:
 
 
 def messages_processing(*, user, unit_ids=None) -> QuerySet[Message]:
-    ids = _unit_ids(user, unit_ids)
+    ids = _unit_scope(user, unit_ids)
     f = Q(assignments__status=AssignmentStatus.ACCEPTED)
     if ids is not None:
         f &= Q(assignments__unit_id__in=ids)
@@ -86,9 +89,10 @@ def messages_processing(*, user, unit_ids=None) -> QuerySet[Message]:
 
 
 def replies_awaiting_approval(*, user, unit_ids=None) -> QuerySet[Reply]:
-    ids = set(units_for(user, Action.APPROVE).values_list("pk", flat=True))
+    ids = units_for(user, Action.APPROVE)
     if unit_ids is not None:
-        ids &= set(unit_ids)
+        ids = ids.filter(pk__in=list(unit_ids))
+    ids = ids.values("pk")
     return (
         Reply.objects.filter(status=ReplyStatus.PENDING, unit_id__in=ids)
         .exclude(drafted_by=user)
@@ -103,12 +107,16 @@ def messages_unrouted(*, user) -> QuerySet[Message]:
     return Message.objects.filter(status=MessageStatus.SUBMITTED).order_by("due_date", "pk")
 
 
+def warn_unanswered_days() -> int:
+    return int(settings.INTERACTION_WARN_UNANSWERED_DAYS)
+
+
 def messages_unanswered_long(*, user, day: dt.date) -> QuerySet[Message]:
     """Open messages received INTERACTION_WARN_UNANSWERED_DAYS or more days before `day`: the
     warning well before the State Council's 3-month veto (rules §3.1)."""
     if not has_perm(user, Action.COORDINATE):
         return Message.objects.none()
-    limit = day - dt.timedelta(days=int(settings.INTERACTION_WARN_UNANSWERED_DAYS))
+    limit = day - dt.timedelta(days=warn_unanswered_days())
     return Message.objects.filter(status__in=OPEN_STATUSES, received_date__lte=limit).order_by(
         "received_date", "pk"
     )
