@@ -306,12 +306,17 @@ INTERACTION_DEADLINE_WORKDAYS: dict[str, int] = {
     "complain": int(os.environ.get("INTERACTION_OTHER_WORKDAYS", "10")),
     "help": int(os.environ.get("INTERACTION_OTHER_WORKDAYS", "10")),
 }
-INTERACTION_ERROR_DEADLINE_WORKDAYS = int(os.environ.get("INTERACTION_ERROR_DEADLINE_WORKDAYS", "3"))
+INTERACTION_ERROR_DEADLINE_WORKDAYS = int(
+    os.environ.get("INTERACTION_ERROR_DEADLINE_WORKDAYS", "3")
+)
 INTERACTION_WARN_UNANSWERED_DAYS = int(os.environ.get("INTERACTION_WARN_UNANSWERED_DAYS", "30"))
 INTERACTION_REMIND_BEFORE_WORKDAYS = int(os.environ.get("INTERACTION_REMIND_BEFORE_WORKDAYS", "2"))
-INTERACTION_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("INTERACTION_ESCALATE_AFTER_WORKDAYS", "3"))
+INTERACTION_ESCALATE_AFTER_WORKDAYS = int(
+    os.environ.get("INTERACTION_ESCALATE_AFTER_WORKDAYS", "3")
+)
 INTERACTION_CONSULTATION_MIN_DAYS = int(os.environ.get("INTERACTION_CONSULTATION_MIN_DAYS", "30"))
 INTERACTION_RATE_LIMITS: dict[str, list[tuple[int, int]]] = {}
+INTERACTION_RATE_LIMIT_CACHE = os.environ.get("INTERACTION_RATE_LIMIT_CACHE", "default")
 
 # Named in reply letters: where reconsideration is applied for (empty: the handling unit's parent
 # or the people's government at the same level) and the court for litigation (empty: the default

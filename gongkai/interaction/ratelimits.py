@@ -7,6 +7,8 @@ scheme as the FOI forms. Scopes (``settings.INTERACTION_RATE_LIMITS`` overrides 
 * ``lookup``: tracking-code lookups — 10 per 10 minutes, 50 per day;
 * ``error``: error reports — 10 per 10 minutes, 50 per day;
 * ``comment``: consultation comments — 10 per 10 minutes, 50 per day.
+
+Counted in the cache named by ``settings.INTERACTION_RATE_LIMIT_CACHE`` (shared by all app servers).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def _keys(request, scope: str, now: float):
 
 
 def limited(request, scope: str) -> int | None:
-    cache = caches[settings.FOI_RATE_LIMIT_CACHE]
+    cache = caches[settings.INTERACTION_RATE_LIMIT_CACHE]
     waits = [
         r
         for key, limit, _s, r in _keys(request, scope, time.time())
@@ -65,7 +67,7 @@ def limited(request, scope: str) -> int | None:
 
 
 def consume(request, scope: str) -> int | None:
-    cache = caches[settings.FOI_RATE_LIMIT_CACHE]
+    cache = caches[settings.INTERACTION_RATE_LIMIT_CACHE]
     waits = []
     for key, limit, seconds, retry in _keys(request, scope, time.time()):
         if cache.add(key, 1, timeout=seconds + 5):

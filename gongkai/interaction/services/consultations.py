@@ -26,6 +26,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from gongkai.catalog.models import ItemStatus
 from gongkai.core import pii
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
@@ -275,6 +276,8 @@ def consultation_feedback(*, actor, consultation, summary: str, final_item=None)
         check_perm(actor, Action.APPROVE, c.unit)
         if c.status != ConsultationStatus.CLOSED:
             raise ValidationFailed("征集结束后才能发布反馈")
+        if final_item is not None and final_item.status != ItemStatus.PUBLISHED:
+            raise ValidationFailed("正式文件尚未发布，不能关联")
         missing = c.comments.filter(status=CommentStatus.APPROVED, adoption="").count()
         if missing:
             raise ValidationFailed(f"还有{missing}条公开的意见未填写采纳情况")

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from gongkai.catalog.tests.factories import ItemFactory, published_item
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.interaction.models import CommentStatus, ConsultationStatus
 from gongkai.interaction.selectors import public
@@ -107,9 +108,16 @@ def test_full_cycle(unit_a, liaison_a, reviewer_a):
     cs.comment_adopt(actor=liaison_a, comment=c2, adoption="adopted")
     with pytest.raises(PermissionDenied):
         cs.consultation_feedback(actor=liaison_a, consultation=c, summary="共收到意见3条")
+    draft_item = ItemFactory(unit=unit_a)
+    with pytest.raises(ValidationFailed, match="尚未发布"):
+        cs.consultation_feedback(
+            actor=reviewer_a, consultation=c, summary="共收到意见3条", final_item=draft_item
+        )
+    item = published_item(unit=unit_a)
     c = cs.consultation_feedback(
-        actor=reviewer_a, consultation=c, summary="共收到意见3条，采纳1条。"
+        actor=reviewer_a, consultation=c, summary="共收到意见3条，采纳1条。", final_item=item
     )
     p = public.consultation(c.pk)
+    assert p.final_item_id == item.pk
     assert p.status == ConsultationStatus.FEEDBACK and p.feedback_summary
     assert {x.adoption for x in p.comments} == {"部分采纳", "采纳"}

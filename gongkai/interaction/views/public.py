@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
@@ -42,7 +43,14 @@ from ..forms.public import (
     MessageForm,
     RateForm,
 )
-from ..models import Clause, Consultation, ConsultationAttachment, MessageKind, MessageStatus
+from ..models import (
+    Clause,
+    Consultation,
+    ConsultationAttachment,
+    Message,
+    MessageKind,
+    MessageStatus,
+)
 from ..selectors import public as selectors
 from ..services import consultations as consultation_services
 from ..services import errors as error_services
@@ -51,6 +59,7 @@ from ..services import messages as message_services
 DONE_KEY = "hdjl_done"
 LOOKUP_KEY = "hdjl_lookup"
 PER_PAGE = 20
+LOOKUP_SECONDS = 30 * 60  # the looked-up message is forgotten after half an hour
 
 
 def _no_store(response):
@@ -179,9 +188,11 @@ def done(request):
 def lookup(request):
     context = {"nav": "lookup"}
     message = None
-    message_id = request.session.get(LOOKUP_KEY)
-    if message_id:
-        message = message_services.Message.objects.filter(pk=message_id).first()
+    looked_up = request.session.get(LOOKUP_KEY)
+    if isinstance(looked_up, dict) and time.time() - looked_up.get("at", 0) < LOOKUP_SECONDS:
+        message = Message.objects.filter(pk=looked_up.get("pk")).first()
+    elif looked_up:
+        request.session.pop(LOOKUP_KEY, None)
     action = request.POST.get("action") if request.method == "POST" else None
     form = LookupForm(request.POST if action == "lookup" else None)
     if action == "lookup":
@@ -196,7 +207,7 @@ def lookup(request):
                 form.add_error(None, "查询码或联系电话不正确，请核对后重试。")
                 request.session.pop(LOOKUP_KEY, None)
             else:
-                request.session[LOOKUP_KEY] = message.pk
+                request.session[LOOKUP_KEY] = {"pk": message.pk, "at": time.time()}
                 return redirect("interaction:lookup")
     rate_form = RateForm(request.POST if action == "rate" else None)
     follow_form = FollowUpForm(request.POST if action == "follow_up" else None)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongkai.catalog.models import Item
 from gongkai.core.downloads import download_response
 from gongkai.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gongkai.core.http import service_errors
@@ -101,7 +102,7 @@ def _detail_context(request, m) -> dict:
         "replies": m.replies.select_related("unit", "drafted_by", "reviewed_by"),
         "events": m.events.select_related("actor"),
         "due_steps": message_due(
-            m.received_date if not m.follow_up_at else m.follow_up_at.date(),
+            m.received_date if not m.follow_up_at else timezone.localdate(m.follow_up_at),
             m.kind,
             extension=m.extension_workdays,
         ).steps
@@ -427,8 +428,19 @@ def consultation_action(request, pk: int, action: str):
                     public_text=post.get("public_text", ""),
                 )
         elif action == "feedback":
+            item_id = (post.get("final_item") or "").strip()
+            final_item = None
+            if item_id:
+                final_item = Item.objects.filter(
+                    pk=int(item_id) if item_id.isdigit() else 0
+                ).first()
+                if final_item is None:
+                    raise ValidationFailed("找不到该编号的信息，请核对正式文件的信息编号")
             cs.consultation_feedback(
-                actor=request.user, consultation=c, summary=post.get("summary", "")
+                actor=request.user,
+                consultation=c,
+                summary=post.get("summary", ""),
+                final_item=final_item,
             )
         else:
             raise NotFound()
