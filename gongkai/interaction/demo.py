@@ -117,7 +117,7 @@ def demo_interaction_load() -> DemoResult:
             title=title,
             content=content,
             name=f"{surnames[i]}先生",
-            phone=f"1390000{i:04d}",
+            phone=f"0756-88{i:05d}",  # landlines: a demo never texts anyone
             consent_public=consent,
             received_at=now - dt.timedelta(days=12 - i, hours=3),
         )

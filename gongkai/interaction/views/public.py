@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import time
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -109,7 +110,15 @@ def _render_write(request, form, status=200):
         render(
             request,
             "interaction/public/write.html",
-            {"form": form, "nav": "write", "captcha_refresh_url": _captcha_refresh_url()},
+            {
+                "form": form,
+                "nav": "write",
+                "captcha_refresh_url": _captcha_refresh_url(),
+                "deadlines": [
+                    (label, settings.INTERACTION_DEADLINE_WORKDAYS[value])
+                    for value, label in MessageKind.choices
+                ],
+            },
             status=status,
         )
     )
