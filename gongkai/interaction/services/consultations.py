@@ -102,6 +102,8 @@ def consultation_create(
             f"征求意见期限一般不少于{settings.INTERACTION_CONSULTATION_MIN_DAYS}日"
             "（《重大行政决策程序暂行条例》第十四条），缩短期限的须说明理由"
         )
+    if task is not None and task.unit_id != unit.pk:
+        errors["task"] = "只能关联本单位的工作任务"
     checked = check_files(files, errors)
     if errors:
         raise ValidationFailed("意见征集未保存，请修改标红的内容", extra={"fields": errors})

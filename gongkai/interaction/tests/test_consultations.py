@@ -121,3 +121,23 @@ def test_full_cycle(unit_a, liaison_a, reviewer_a):
     assert p.final_item_id == item.pk
     assert p.status == ConsultationStatus.FEEDBACK and p.feedback_summary
     assert {x.adoption for x in p.comments} == {"部分采纳", "采纳"}
+
+
+def test_bound_to_a_task_of_its_own_unit(coordinator, unit_a, unit_b, liaison_a):
+    from gongkai.plans import services as plan_services
+    from gongkai.plans.models import Task
+    from gongkai.plans.tests.factories import PlanFactory, item_with
+
+    plan = PlanFactory()
+    item_with(
+        plan=plan,
+        title="公开征求意见",
+        units=[unit_a, unit_b],
+        rules=[{"kind": "once", "month": 12, "day": "end"}],
+    )
+    plan_services.ledger_generate(actor=coordinator, plan=plan)
+    with pytest.raises(ValidationFailed) as exc:
+        _create(unit_a, liaison_a, task=Task.objects.get(unit=unit_b))
+    assert "本单位" in exc.value.extra["fields"]["task"]
+    own = Task.objects.get(unit=unit_a)
+    assert _create(unit_a, liaison_a, task=own).task == own

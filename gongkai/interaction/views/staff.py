@@ -24,6 +24,7 @@ from gongkai.core.http import service_errors
 from gongkai.core.paging import paginate
 from gongkai.orgs.models import Unit
 from gongkai.orgs.permissions import Action, has_perm, units_for
+from gongkai.plans import selectors as plan_selectors
 
 from ..deadlines import message_due
 from ..models import (
@@ -345,6 +346,12 @@ def consultation_create(request):
         except ValueError:
             flash.error(request, "请按 YYYY-MM-DD 填写开始和截止日期")
         else:
+            task_id = values.get("task") or ""
+            task = (
+                plan_selectors.task_list(user=request.user).filter(pk=int(task_id)).first()
+                if task_id.isdigit()
+                else None
+            )
             unit = units.filter(
                 pk=int(values.get("unit") or 0) if (values.get("unit") or "").isdigit() else 0
             ).first()
@@ -361,6 +368,7 @@ def consultation_create(request):
                     end_date=end,
                     short_reason=values.get("short_reason", ""),
                     files=request.FILES.getlist("attachments"),
+                    task=task,
                 )
                 flash.success(request, "已保存为草稿，请由单位审核人发布")
                 return redirect("interaction_staff:consultation_detail", pk=c.pk)
@@ -373,6 +381,9 @@ def consultation_create(request):
         {
             "values": values,
             "units": units,
+            "tasks": plan_selectors.task_list(user=request.user, status="open")
+            .filter(unit__in=units)
+            .order_by("due_date")[:200],
             "default_start": today,
             "default_end": today + dt.timedelta(days=29),
         },
