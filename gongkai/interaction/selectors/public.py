@@ -8,6 +8,7 @@ never a submitter's name, phone, email or contact (the masked `public_*` copies 
     monthly_statistics(year) -> list[dict]   received, answered, on time, average working days,
                                              satisfaction, per month (all messages, counts only)
     consultations(status=None) / consultation(pk) -> PublicConsultation (drafts never)
+    consultations_for_item(item_id)          those whose feedback names the item as the final policy
     error_statistics(year) -> list[dict]     per unit: received, resolved, on time
 """
 
@@ -233,3 +234,10 @@ def error_statistics(year: int) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def consultations_for_item(item_id: int) -> list[PublicConsultation]:
+    """The consultations whose published feedback names catalog item `item_id` as the final
+    policy (for a link back from the item's page)."""
+    qs = consultation_queryset().filter(status=ConsultationStatus.FEEDBACK, final_item_id=item_id)
+    return [_public_consultation(c, full=False) for c in qs]

@@ -119,6 +119,7 @@ def test_full_cycle(unit_a, liaison_a, reviewer_a):
     )
     p = public.consultation(c.pk)
     assert p.final_item_id == item.pk
+    assert [x.pk for x in public.consultations_for_item(item.pk)] == [c.pk]
     assert p.status == ConsultationStatus.FEEDBACK and p.feedback_summary
     assert {x.adoption for x in p.comments} == {"部分采纳", "采纳"}
 
