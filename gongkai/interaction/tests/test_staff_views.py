@@ -145,3 +145,11 @@ def test_consultation_pages(login, client, unit_a, liaison_a, reviewer_a):
     from gongkai.interaction.models import Consultation
 
     assert Consultation.objects.get(pk=pk).status == ConsultationStatus.OPEN
+
+
+def test_redirect_to_foi_over_http(login, client, coordinator):
+    m = message()
+    login(coordinator)
+    _act(client, m, "redirect", target="foi", reason="属于申请获取政府信息")
+    page = client.get(reverse("interaction_staff:message_detail", args=[m.pk])).content.decode()
+    assert "转依申请公开" in page and reverse("foi:application_create") in page
