@@ -144,9 +144,27 @@ def test_error_report_from_footer_reaches_owning_unit(browser, page, live_server
     item = published_item(unit=people["unit"], title="关于住房公积金的通知")
     item_url = base + f"/xxgk/item/{item.pk}/"
     page.goto(item_url)
-    # the footer link "我为政府网站找错" opens the form with this page's URL
-    page.goto(base + "/hdjl/jiucuo/?url=" + item_url)
+    # The footer link "我为政府网站找错" (data-error-report, with hdjl-error-link.js) opens the
+    # form with this page's URL and the selected text. Added here as the portal will add it.
+    page.evaluate(
+        """() => {
+        const a = document.createElement("a");
+        a.href = "/hdjl/jiucuo/"; a.dataset.errorReport = ""; a.textContent = "我为政府网站找错";
+        document.querySelector("footer").appendChild(a);
+        const s = document.createElement("script");
+        s.src = "/static/gongkai/js/hdjl-error-link.js"; document.body.appendChild(s);
+        return new Promise(resolve => { s.onload = resolve; });
+    }"""
+    )
+    page.evaluate(
+        """() => { const h = document.querySelector("main h1"); const r = document.createRange();
+        r.selectNodeContents(h); const sel = window.getSelection(); sel.removeAllRanges();
+        sel.addRange(r); }"""
+    )
+    page.get_by_role("link", name="我为政府网站找错").click()
+    page.wait_for_url("**/hdjl/jiucuo/**")
     assert page.get_by_label("出错页面地址").input_value() == item_url
+    assert "公积金" in page.get_by_label("出错的文字").input_value()
     assert axe_violations(page) == [], "error form"
     page.get_by_label("错别字", exact=True).check()
     page.get_by_label("问题描述").fill("标题中“公积金”写成了“公基金”")
