@@ -17,7 +17,9 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ATTACHMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "png", "jpeg", "gif", "txt"})
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 3
-_SCRIPT = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style)\b|javascript:|on\w+\s*=", re.I)
+_SCRIPT = re.compile(
+    r"<\s*/?\s*(script|iframe|object|embed|style)\b|javascript:|(?<![a-z])on[a-z]+\s*=", re.I
+)
 
 
 def new_code(prefix: str, length: int = 10) -> str:

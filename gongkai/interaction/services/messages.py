@@ -248,6 +248,8 @@ def message_submit(
 def message_route(*, actor, message: Message | int, units, note: str = "") -> Message:
     check_perm(actor, Action.COORDINATE)
     units = [u for u in units if u is not None]
+    if any(not u.is_active for u in units):
+        raise ValidationFailed("不能分办给已停用的单位")
     if not units:
         raise ValidationFailed(
             "请选择至少一个承办单位", extra={"fields": {"units": "请选择至少一个承办单位"}}

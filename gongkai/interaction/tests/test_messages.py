@@ -284,3 +284,21 @@ def test_reviewer_cannot_approve_own_draft(unit_a, reviewer_a, staff):
     with pytest.raises(PermissionDenied, match="自己起草"):
         svc.reply_approve(actor=reviewer_a, reply=r)
     assert svc.reply_approve(actor=staff["reviewer2"], reply=r).status == MessageStatus.REPLIED
+
+
+def test_text_checks_refuse_markup_but_not_ordinary_words():
+    from gongkai.interaction.services.common import check_text
+
+    errors: dict = {}
+    check_text('点击<a onclick="x()">这里</a>', label="内容", field="c", errors=errors)
+    assert "脚本" in errors["c"]
+    errors = {}
+    check_text("iconsize=12 与 version=2 的说明", label="内容", field="c", errors=errors)
+    assert errors == {}
+
+
+def test_route_refuses_inactive_unit(coordinator, unit_a):
+    unit_a.is_active = False
+    unit_a.save()
+    with pytest.raises(ValidationFailed, match="已停用"):
+        svc.message_route(actor=coordinator, message=message(), units=[unit_a])
