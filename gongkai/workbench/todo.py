@@ -377,7 +377,7 @@ def coordinator_section(user, day: dt.date) -> Section:
                 "messages_long_unanswered",
                 _("长期未答复的网民留言（受理超过%(n)s天）")
                 % {"n": interaction_selectors.warn_unanswered_days()},
-                _url("interaction_staff:message_list"),
+                _url("interaction_staff:message_list", state="long"),
                 interaction_selectors.messages_unanswered_long(user=user, day=day),
                 _long_unanswered_row(day),
                 urgent=True,

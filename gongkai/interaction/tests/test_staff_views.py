@@ -80,6 +80,9 @@ def test_home_warns_coordinator_about_long_unanswered(login, client, coordinator
     login(coordinator)
     page = client.get(reverse("workbench:home")).content.decode()
     assert "长期未答复的网民留言" in page and "待分办的网民留言" in page
+    recent = message()
+    page = client.get(reverse("interaction_staff:message_list"), {"state": "long"}).content.decode()
+    assert "单项否决" in page and recent.tracking_code not in page
 
 
 def test_error_pages(login, client, coordinator, unit_a, liaison_a):

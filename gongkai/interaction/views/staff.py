@@ -66,11 +66,24 @@ def message_list(request):
     status = request.GET.get("status", "")
     status = status if status in MessageStatus.values else ""
     q = (request.GET.get("q") or "")[:100]
-    page = paginate(request, sel.message_list(user=request.user, status=status, q=q))
+    rows = sel.message_list(user=request.user, status=status, q=q)
+    long = request.GET.get("state") == "long"
+    if long:  # the home page's warning: open and received long ago
+        rows = rows.filter(
+            pk__in=sel.messages_unanswered_long(user=request.user, day=timezone.localdate())
+        )
+    page = paginate(request, rows)
     return render(
         request,
         "interaction/staff/message_list.html",
-        {"page": page, "status": status, "q": q, "statuses": MessageStatus.choices},
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": MessageStatus.choices,
+            "long": long,
+            "warn_days": sel.warn_unanswered_days(),
+        },
     )
 
 
