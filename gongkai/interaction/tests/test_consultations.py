@@ -142,3 +142,15 @@ def test_bound_to_a_task_of_its_own_unit(coordinator, unit_a, unit_b, liaison_a)
     assert "本单位" in exc.value.extra["fields"]["task"]
     own = Task.objects.get(unit=unit_a)
     assert _create(unit_a, liaison_a, task=own).task == own
+
+
+def test_close_job_runs_daily_at_0010_beijing_time():
+    from gongkai.core.schedule import at_local
+    from gongkai.interaction import tasks
+
+    validate = tasks.close_consultations.task_class().validate_datetime
+    runs = [h for h in range(24) if validate(dt.datetime(2026, 11, 26, h, 10))]
+    assert len(runs) == 1
+    assert validate(dt.datetime(2026, 11, 26, runs[0], 10)) == at_local(0, 10)(
+        dt.datetime(2026, 11, 26, runs[0], 10)
+    )
