@@ -75,6 +75,15 @@ class Message(models.Model):
     )
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
     extension_workdays = models.PositiveSmallIntegerField(_("延期工作日"), default=0)
+    # A unit's pending request for an extension, decided by the 公开办 (the approver).
+    extension_requested = models.PositiveSmallIntegerField(_("申请延期工作日"), default=0)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     replied_date = models.DateField(_("答复日期"), null=True, blank=True)
     reply_unit = models.ForeignKey(
         Unit,

@@ -20,6 +20,8 @@ FOLLOW_UP = "interaction.follow_up"
 DUE_SOON = "interaction.due_soon"
 OVERDUE = "interaction.overdue"
 ESCALATION = "interaction.escalation"
+EXTENSION_REQUESTED = "interaction.extension_requested"
+EXTENSION_DECIDED = "interaction.extension_decided"
 ERROR_REPORTED = "interaction.error_reported"
 COMMENT_RECEIVED = "interaction.comment_received"
 
@@ -39,5 +41,7 @@ def register() -> None:
     register_kind(DUE_SOON, _("留言临期提醒"), group=GROUP, order=77)
     register_kind(OVERDUE, _("留言逾期提醒"), group=GROUP, order=78)
     register_kind(ESCALATION, _("留言逾期督办"), group=GROUP, order=79)
+    register_kind(EXTENSION_REQUESTED, _("留言延期待审批"), group=GROUP, order=82)
+    register_kind(EXTENSION_DECIDED, _("留言延期审批结果"), group=GROUP, order=83)
     register_kind(ERROR_REPORTED, _("网站纠错待处理"), group=GROUP, order=80)
     register_kind(COMMENT_RECEIVED, _("征集意见待审核"), group=GROUP, order=81)

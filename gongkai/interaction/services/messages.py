@@ -10,7 +10,10 @@ change. Permission checks are here, so pages, the API, commands and jobs get the
     reply_draft(*, actor, message, unit, text)                 答复草稿 (unit staff)
     reply_approve(*, actor, reply) / reply_return(*, actor, reply, reason)   单位审核人
     message_answer_directly(*, actor, message, text)           公开办直接答复
-    message_extend(*, actor, message, workdays, reason)        延期 — the actor is the approver
+    message_extension_request(*, actor, message, unit, workdays, reason)   a unit asks for more time
+    message_extend(*, actor, message, workdays=None, reason="")  延期, approved by the 公开办
+                                                               (the unit's request, or its own)
+    message_extension_refuse(*, actor, message, reason)       the 公开办 says no
     message_redirect(*, actor, message, target, reason)        转依申请公开 / 转信访
     message_rate(*, message, satisfaction)                     citizen, once, after the reply
     message_follow_up(*, message, text)                        citizen, once, after the reply
@@ -521,9 +524,7 @@ def message_answer_directly(*, actor, message: Message | int, text: str) -> Mess
 # -- extension and redirection -----------------------------------------------------------------
 
 
-def message_extend(*, actor, message: Message | int, workdays: int, reason: str) -> Message:
-    """An extension, approved by the actor (公开办)."""
-    check_perm(actor, Action.COORDINATE)
+def _extension_input(workdays, reason) -> tuple[int, str]:
     reason = (reason or "").strip()
     errors = {}
     try:
@@ -536,15 +537,82 @@ def message_extend(*, actor, message: Message | int, workdays: int, reason: str)
         errors["reason"] = "请填写延期理由"
     if errors:
         raise ValidationFailed(next(iter(errors.values())), extra={"fields": errors})
+    return workdays, reason
+
+
+def message_extension_request(
+    *, actor, message: Message | int, unit: Unit, workdays: int, reason: str
+) -> Message:
+    """A handling unit asks the 公开办 for more time (one extension per message)."""
+    check_perm(actor, Action.EDIT, unit)
+    workdays, reason = _extension_input(workdays, reason)
+    with transaction.atomic():
+        m = _lock(message)
+        _require(m, *OPEN_STATUSES, what="申请延期")
+        if _assignment(m, unit).status != AssignmentStatus.ACCEPTED:
+            raise ValidationFailed("请先签收该留言")
+        if m.extension_workdays:
+            raise ValidationFailed("该留言已延期过一次")
+        if m.extension_requested:
+            raise ValidationFailed("已有待审批的延期申请")
+        m.extension_requested, m.extension_reason = workdays, reason[:1000]
+        m.extension_requested_by = actor
+        _save(m, "extension_requested", "extension_reason", "extension_requested_by")
+        event(
+            m,
+            "extension_requested",
+            f"{unit.name}申请延期{workdays}个工作日",
+            actor=actor,
+            note=reason,
+            public=False,
+        )
+        _audit(
+            actor,
+            "message_extension_request",
+            m,
+            f"{unit.name}申请延期{workdays}个工作日",
+            unit=unit,
+        )
+        notify(
+            kind=kinds.EXTENSION_REQUESTED,
+            users=coordinators(),
+            title=f"留言延期待审批：{m.tracking_code}",
+            body=f"{unit.name}申请延期{workdays}个工作日；现期限{format_date(m.due_date)}",
+            url=staff_url(m),
+            actor=actor,
+        )
+    return m
+
+
+def message_extend(
+    *, actor, message: Message | int, workdays: int | None = None, reason: str = ""
+) -> Message:
+    """An extension approved by the actor (公开办): the unit's pending request when `workdays`
+    is None, else the given days (the 公开办 extending on its own)."""
+    check_perm(actor, Action.COORDINATE)
     with transaction.atomic():
         m = _lock(message)
         _require(m, *OPEN_STATUSES, what="延期")
         if m.extension_workdays:
             raise ValidationFailed("该留言已延期过一次")
+        if workdays is None:
+            if not m.extension_requested:
+                raise ValidationFailed("没有待审批的延期申请")
+            workdays, reason = m.extension_requested, m.extension_reason
+        workdays, reason = _extension_input(workdays, reason)
         before = {"status": m.status, "due_date": m.due_date.isoformat()}
-        m.extension_workdays = workdays
+        requester = m.extension_requested_by
+        m.extension_workdays, m.extension_reason = workdays, reason[:1000]
+        m.extension_requested, m.extension_approved_by = 0, actor
         _refresh_due(m)
-        _save(m, "extension_workdays", "due_date")
+        _save(
+            m,
+            "extension_workdays",
+            "extension_reason",
+            "extension_requested",
+            "extension_approved_by",
+            "due_date",
+        )
         event(
             m,
             "extended",
@@ -553,6 +621,41 @@ def message_extend(*, actor, message: Message | int, workdays: int, reason: str)
             note=reason,
         )
         _audit(actor, "message_extend", m, f"批准延期{workdays}个工作日", before=before)
+        if requester is not None:
+            notify(
+                kind=kinds.EXTENSION_DECIDED,
+                users=[requester],
+                title=f"留言延期已批准：{m.tracking_code}",
+                body=f"新期限：{format_date(m.due_date)}",
+                url=staff_url(m),
+                actor=actor,
+            )
+    return m
+
+
+def message_extension_refuse(*, actor, message: Message | int, reason: str) -> Message:
+    check_perm(actor, Action.COORDINATE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写不同意延期的理由", extra={"fields": {"reason": "请填写理由"}})
+    with transaction.atomic():
+        m = _lock(message)
+        if not m.extension_requested:
+            raise ValidationFailed("没有待审批的延期申请")
+        requester = m.extension_requested_by
+        m.extension_requested, m.extension_reason, m.extension_requested_by = 0, "", None
+        _save(m, "extension_requested", "extension_reason", "extension_requested_by")
+        event(m, "extension_refused", "延期申请未获批准", actor=actor, note=reason, public=False)
+        _audit(actor, "message_extension_refuse", m, "不同意延期")
+        if requester is not None:
+            notify(
+                kind=kinds.EXTENSION_DECIDED,
+                users=[requester],
+                title=f"留言延期未获批准：{m.tracking_code}",
+                body=f"理由：{reason[:200]}；期限仍为{format_date(m.due_date)}",
+                url=staff_url(m),
+                actor=actor,
+            )
     return m
 
 

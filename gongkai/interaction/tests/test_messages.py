@@ -302,3 +302,47 @@ def test_route_refuses_inactive_unit(coordinator, unit_a):
     unit_a.save()
     with pytest.raises(ValidationFailed, match="已停用"):
         svc.message_route(actor=coordinator, message=message(), units=[unit_a])
+
+
+def test_extension_requested_by_unit_and_decided_by_coordinator(
+    coordinator, unit_a, liaison_a, unit_b, liaison_b
+):
+    m = message(unit=unit_a, kind="complain", received=SEP28)
+    with pytest.raises(ValidationFailed, match="请先签收"):
+        svc.message_extension_request(
+            actor=liaison_a, message=m, unit=unit_a, workdays=5, reason="需现场核查"
+        )
+    svc.message_accept(actor=liaison_a, message=m, unit=unit_a)
+    with pytest.raises(PermissionDenied):
+        svc.message_extension_request(
+            actor=liaison_b, message=m, unit=unit_a, workdays=5, reason="x"
+        )
+    with pytest.raises(ValidationFailed):
+        svc.message_extension_request(
+            actor=liaison_a, message=m, unit=unit_a, workdays=5, reason=""
+        )
+    m = svc.message_extension_request(
+        actor=liaison_a, message=m, unit=unit_a, workdays=5, reason="需现场核查"
+    )
+    assert m.extension_requested == 5 and m.due_date == D(2026, 10, 16)
+    assert Notification.objects.filter(
+        user=coordinator, kind="interaction.extension_requested"
+    ).exists()
+    with pytest.raises(ValidationFailed, match="待审批"):
+        svc.message_extension_request(
+            actor=liaison_a, message=m, unit=unit_a, workdays=3, reason="再延"
+        )
+    m = svc.message_extension_refuse(actor=coordinator, message=m, reason="可按期办结")
+    assert m.extension_requested == 0 and m.due_date == D(2026, 10, 16)
+    m = svc.message_extension_request(
+        actor=liaison_a, message=m, unit=unit_a, workdays=5, reason="需现场核查"
+    )
+    with pytest.raises(PermissionDenied):
+        svc.message_extend(actor=liaison_a, message=m)
+    m = svc.message_extend(actor=coordinator, message=m)
+    assert m.due_date == D(2026, 10, 23) and m.extension_approved_by == coordinator
+    assert m.extension_requested == 0
+    assert (
+        Notification.objects.filter(user=liaison_a, kind="interaction.extension_decided").count()
+        == 2
+    )

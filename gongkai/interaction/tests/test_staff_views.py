@@ -156,3 +156,18 @@ def test_redirect_to_foi_over_http(login, client, coordinator):
     _act(client, m, "redirect", target="foi", reason="属于申请获取政府信息")
     page = client.get(reverse("interaction_staff:message_detail", args=[m.pk])).content.decode()
     assert "转依申请公开" in page and reverse("foi:application_create") in page
+
+
+def test_extension_request_and_approval_over_http(login, client, coordinator, unit_a, liaison_a):
+    m = message(unit=unit_a)
+    login(liaison_a)
+    _act(client, m, "accept", unit=unit_a.pk)
+    page = client.get(reverse("interaction_staff:message_detail", args=[m.pk])).content.decode()
+    assert "申请延期" in page
+    _act(client, m, "extension_request", unit=unit_a.pk, workdays="3", reason="需要调查")
+    login(coordinator)
+    page = client.get(reverse("interaction_staff:message_detail", args=[m.pk])).content.decode()
+    assert "批准延期申请" in page and "需要调查" in page
+    _act(client, m, "extend", approve_request="1")
+    m.refresh_from_db()
+    assert m.extension_workdays == 3 and m.extension_approved_by == coordinator

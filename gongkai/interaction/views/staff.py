@@ -182,10 +182,28 @@ def message_action(request, pk: int, action: str):
             ms.message_answer_directly(actor=user, message=m, text=post.get("text", ""))
             flash.success(request, "已直接答复")
         elif action == "extend":
-            ms.message_extend(
-                actor=user, message=m, workdays=post.get("workdays"), reason=post.get("reason", "")
-            )
+            if post.get("approve_request"):
+                ms.message_extend(actor=user, message=m)
+            else:
+                ms.message_extend(
+                    actor=user,
+                    message=m,
+                    workdays=post.get("workdays"),
+                    reason=post.get("reason", ""),
+                )
             flash.success(request, "已批准延期")
+        elif action == "extension_request":
+            ms.message_extension_request(
+                actor=user,
+                message=m,
+                unit=_unit_from(request),
+                workdays=post.get("workdays"),
+                reason=post.get("reason", ""),
+            )
+            flash.success(request, "延期申请已提交公开办审批")
+        elif action == "extension_refuse":
+            ms.message_extension_refuse(actor=user, message=m, reason=post.get("reason", ""))
+            flash.success(request, "已退回延期申请")
         elif action == "redirect":
             ms.message_redirect(
                 actor=user, message=m, target=post.get("target", ""), reason=post.get("reason", "")
