@@ -22,3 +22,8 @@ LOGGING = {
     **LOGGING,
     "loggers": {**LOGGING.get("loggers", {}), "captcha.conf.settings": {"level": "CRITICAL"}},
 }
+INTERACTION_RATE_LIMITS = {
+    "message": [(1_000_000, 600)],
+    "post": [(1_000_000, 600)],
+    "lookup": [(1_000_000, 600)],
+}

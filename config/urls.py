@@ -15,6 +15,8 @@ urlpatterns = [
     path("workbench/foi/", include("gongkai.foi.urls.staff")),
     path("captcha/", include("captcha.urls")),
     path("ysqgk/", include("gongkai.foi.urls.public")),
+    path("workbench/interaction/", include("gongkai.interaction.urls.staff")),
+    path("hdjl/", include("gongkai.interaction.urls.public")),
     path("workbench/search/", include("gongkai.search.urls_staff")),
     path("search/", include("gongkai.search.urls_public")),
     path("workbench/catalog/", include("gongkai.catalog.urls")),

@@ -78,6 +78,7 @@ LOCAL_APPS = [
     "gongkai.catalog",
     "gongkai.foi",
     "gongkai.search",
+    "gongkai.interaction",
     "gongkai.reports",
     "gongkai.workbench",
     "gongkai.portal",
@@ -295,6 +296,29 @@ FOI_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("FOI_ESCALATE_AFTER_WORKDAYS", 
 # gongkai/foi/ratelimits.py; counted in this cache.
 FOI_RATE_LIMITS: dict[str, list[tuple[int, int]]] = {}
 FOI_RATE_LIMIT_CACHE = os.environ.get("FOI_RATE_LIMIT_CACHE", "default")
+# Citizen interaction (互动交流, gongkai/interaction): reply deadlines in working days per message
+# kind (local practice, not national law), the error-report deadline, when the coordinator's home
+# page warns about an unanswered message (calendar days; the State Council's veto is 3 months),
+# reminder timing, the shortest consultation in days, and the public forms' rate limits
+# ({scope: [(count, seconds), ...]} over the defaults in gongkai/interaction/ratelimits.py).
+INTERACTION_DEADLINE_WORKDAYS: dict[str, int] = {
+    "consult": int(os.environ.get("INTERACTION_CONSULT_WORKDAYS", "5")),
+    "suggest": int(os.environ.get("INTERACTION_OTHER_WORKDAYS", "10")),
+    "complain": int(os.environ.get("INTERACTION_OTHER_WORKDAYS", "10")),
+    "help": int(os.environ.get("INTERACTION_OTHER_WORKDAYS", "10")),
+}
+INTERACTION_ERROR_DEADLINE_WORKDAYS = int(
+    os.environ.get("INTERACTION_ERROR_DEADLINE_WORKDAYS", "3")
+)
+INTERACTION_WARN_UNANSWERED_DAYS = int(os.environ.get("INTERACTION_WARN_UNANSWERED_DAYS", "30"))
+INTERACTION_REMIND_BEFORE_WORKDAYS = int(os.environ.get("INTERACTION_REMIND_BEFORE_WORKDAYS", "2"))
+INTERACTION_ESCALATE_AFTER_WORKDAYS = int(
+    os.environ.get("INTERACTION_ESCALATE_AFTER_WORKDAYS", "3")
+)
+INTERACTION_CONSULTATION_MIN_DAYS = int(os.environ.get("INTERACTION_CONSULTATION_MIN_DAYS", "30"))
+INTERACTION_RATE_LIMITS: dict[str, list[tuple[int, int]]] = {}
+INTERACTION_RATE_LIMIT_CACHE = os.environ.get("INTERACTION_RATE_LIMIT_CACHE", "default")
+
 # Named in reply letters: where reconsideration is applied for (empty: the handling unit's parent
 # or the people's government at the same level) and the court for litigation (empty: the default
 # wording in gongkai/foi/letters.py).

@@ -351,3 +351,14 @@ def _mount_search() -> None:
 
 
 _mount_search()
+
+
+# Citizen interaction (gongkai.interaction): published messages, statistics, consultations.
+def _mount_interaction() -> None:
+    from .interaction import consultations_router, messages_router
+
+    api.add_router("/messages", messages_router)
+    api.add_router("/consultations", consultations_router)
+
+
+_mount_interaction()

@@ -21,6 +21,7 @@ from gongkai.catalog.selectors import staff as catalog_selectors
 from gongkai.core.calendar_banner import expected_years
 from gongkai.core.workdays import CalendarNotCovered, format_date, get_calendar, is_covered
 from gongkai.foi.selectors import staff as foi_selectors
+from gongkai.interaction.selectors import staff as interaction_selectors
 from gongkai.orgs import selectors as org_selectors
 from gongkai.orgs.models import Role
 from gongkai.orgs.permissions import Action, has_perm, roles_of
@@ -180,6 +181,58 @@ def _application_row(day: dt.date, url_for=_application_url):
     return row
 
 
+def _message_row(day: dt.date):
+    def row(message) -> Row:
+        text, state, state_label = _due_text(
+            message.due_date, day, label=_("答复期限 %(day)s"), soon=2
+        )
+        # The tracking code and title, never the citizen's name.
+        return Row(
+            _("留言 %(code)s") % {"code": message.tracking_code},
+            reverse("interaction_staff:message_detail", args=[message.pk]),
+            [message.title[:40], message.get_status_display(), text],
+            state,
+            state_label,
+        )
+
+    return row
+
+
+def _long_unanswered_row(day: dt.date):
+    def row(message) -> Row:
+        return Row(
+            _("留言 %(code)s") % {"code": message.tracking_code},
+            reverse("interaction_staff:message_detail", args=[message.pk]),
+            [
+                _("受理于 %(day)s") % {"day": format_date(message.received_date)},
+                _("已 %(n)s 天未答复") % {"n": (day - message.received_date).days},
+            ],
+            "overdue",
+            _("3个月未答复将被单项否决"),
+        )
+
+    return row
+
+
+def _message_groups(user, unit_ids: set[int], day: dt.date) -> list[Group]:
+    return [
+        _group(
+            "messages_to_accept",
+            _("待签收的网民留言"),
+            _url("interaction_staff:message_list", status="routed"),
+            interaction_selectors.messages_to_accept(user=user, unit_ids=unit_ids),
+            _message_row(day),
+        ),
+        _group(
+            "messages_processing",
+            _("待答复的网民留言"),
+            _url("interaction_staff:message_list", status="processing"),
+            interaction_selectors.messages_processing(user=user, unit_ids=unit_ids),
+            _message_row(day),
+        ),
+    ]
+
+
 def _unit_names(unit_ids: set[int], user) -> str:
     units = [u for u in org_selectors.unit_list(user=user) if u.pk in unit_ids]
     return "、".join(str(u) for u in units)
@@ -232,6 +285,7 @@ def liaison_section(user, unit_ids: set[int], day: dt.date) -> Section:
                 foi_selectors.applications_waiting(user=user, unit_ids=unit_ids),
                 _application_row(day),
             ),
+            *_message_groups(user, unit_ids, day),
         ],
         _("暂无待办。可以到「工作台账」查看本单位全部任务。"),
         (_("工作台账"), tasks),
@@ -253,6 +307,13 @@ def reviewer_section(user, unit_ids: set[int], day: dt.date) -> Section:
             _url("foi:queue", filter="approve", unit=sorted(unit_ids)),
             foi_selectors.replies_awaiting_approval(user=user, unit_ids=unit_ids),
             _application_row(day, _reply_url),
+        ),
+        _group(
+            "message_replies_review",
+            _("待审核的留言答复"),
+            _url("interaction_staff:message_list", status="reply_pending"),
+            interaction_selectors.replies_awaiting_approval(user=user, unit_ids=unit_ids),
+            lambda reply: _message_row(day)(reply.message),
         ),
     ]
     signoff = plan_selectors.tasks_awaiting_signoff(user=user, unit_ids=unit_ids)
@@ -303,6 +364,23 @@ def coordinator_section(user, day: dt.date) -> Section:
                 _url("catalog:item_list", status="review"),
                 catalog_selectors.items_awaiting_approval(user=user),
                 _item_row,
+            ),
+            _group(
+                "messages_unrouted",
+                _("待分办的网民留言"),
+                _url("interaction_staff:message_list", status="submitted"),
+                interaction_selectors.messages_unrouted(user=user),
+                _message_row(day),
+            ),
+            # Long before the State Council's veto (valid messages unanswered for 3 months).
+            _group(
+                "messages_long_unanswered",
+                _("长期未答复的网民留言（受理超过%(n)s天）")
+                % {"n": interaction_selectors.warn_unanswered_days()},
+                _url("interaction_staff:message_list", state="long"),
+                interaction_selectors.messages_unanswered_long(user=user, day=day),
+                _long_unanswered_row(day),
+                urgent=True,
             ),
         ],
         _("暂无待办。可以到「台账总览」查看整体进度。"),

@@ -34,6 +34,11 @@ def test_openapi_document_lists_the_endpoints(client, db):
         "/api/v1/columns/{code}/items",
         "/api/v1/items/{item_id}",
         "/api/v1/search",
+        "/api/v1/messages",
+        "/api/v1/messages/statistics",
+        "/api/v1/messages/{message_id}",
+        "/api/v1/consultations",
+        "/api/v1/consultations/{consultation_id}",
     }
     for path in schema["paths"].values():
         assert set(path) == {"get"}

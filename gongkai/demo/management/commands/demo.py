@@ -37,6 +37,7 @@ class Command(BaseCommand):
         self._demo_plan(console)
         self._demo_catalog(console)
         self._demo_search(console)
+        self._demo_interaction(console)
         if shown:
             console.print(
                 "[bold yellow]请记下以上密码，它们不会再次显示。"
@@ -93,6 +94,24 @@ class Command(BaseCommand):
             )
         for warning in result.warnings:
             console.print(f"[yellow]{warning}[/yellow]")
+
+    def _demo_interaction(self, console):
+        """Messages, error reports and consultations (gongkai.interaction.demo)."""
+        from gongkai.core.errors import ApplicationError
+        from gongkai.interaction.demo import demo_interaction_load
+
+        try:
+            r = demo_interaction_load()
+        except ApplicationError as exc:
+            console.print(f"[yellow]未载入演示互动交流：{exc.message}[/yellow]")
+            return
+        if not r.created:
+            console.print("演示互动交流已存在")
+            return
+        console.print(
+            f"[green]演示互动交流：留言 {r.messages} 条（公开 {r.published} 条），"
+            f"网站纠错 {r.errors} 条，意见征集 {r.consultations} 个[/green]"
+        )
 
     def _demo_search(self, console):
         """Index the demo items now, so that search works before the job worker has caught up
