@@ -84,6 +84,8 @@ def monthly_bulletin(month: Period, *, today: dt.date | None = None) -> Bulletin
                 stale=f.get("stale", []),
                 apps_replied=f.get("apps_replied", 0),
                 apps_on_time=f.get("apps_on_time", 0),
+                messages=f.get("interaction", "—"),
+                findings=f.get("monitoring", "—"),
             )
         )
     return Bulletin(month=month, lines=lines, evaluation=evaluation)

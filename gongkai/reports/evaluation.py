@@ -43,8 +43,9 @@ BLANK_POINTS = Decimal(5)
 STALE_POINTS = Decimal(2)
 ONE = Decimal("0.1")
 
-#: The app that computes an indicator when it is installed (`evaluation_indicator(unit, period)`
-#: in its `evaluation` module returns (score share 0…1 or None, [Deduction])).
+#: The app that computes an indicator when it is installed: its `evaluation` module's
+#: `evaluation_indicator(unit, period, today=None)` returns (score share 0…1 or None,
+#: [Deduction], optional one-line summary for the bulletin).
 PROVIDERS = {
     Indicator.INTERACTION: "gongkai.interaction",
     Indicator.MONITORING: "gongkai.monitoring",
@@ -170,7 +171,7 @@ def foi_figures(unit: Unit, period: Period) -> tuple[int, int, list[Deduction]]:
     return total, on_time, deductions
 
 
-def _provided(indicator: str, unit: Unit, period: Period):
+def _provided(indicator: str, unit: Unit, period: Period, today: dt.date):
     app = PROVIDERS.get(indicator)
     if not app or not apps.is_installed(app):
         return None
@@ -178,7 +179,7 @@ def _provided(indicator: str, unit: Unit, period: Period):
         module = importlib.import_module(f"{app}.evaluation")
     except ImportError:
         return None
-    return module.evaluation_indicator(unit, period)
+    return module.evaluation_indicator(unit, period, today=today)
 
 
 def _score(weight: EvaluationWeight, unit: Unit, period: Period, today: dt.date, figures) -> Score:
@@ -212,11 +213,13 @@ def _score(weight: EvaluationWeight, unit: Unit, period: Period, today: dt.date,
         score.detail = f"答复申请 {total} 件，按期 {on_time} 件" if total else "本期无答复的申请"
         score.deductions = deductions
     else:
-        provided = _provided(weight.indicator, unit, period)
+        provided = _provided(weight.indicator, unit, period, today)
         if provided is not None:
-            share, deductions = provided
+            share, deductions, summary = (*provided, "")[:3]
             score.score = None if share is None else _q(Decimal(weight.weight) * Decimal(share))
             score.deductions = list(deductions)
+            score.detail = summary
+            figures[weight.indicator] = summary or "—"
         else:
             score.detail = "—（未启用相应模块）"
     return score
