@@ -291,6 +291,8 @@ GONGKAI_SMS_BACKEND = os.environ.get(
 FOI_ENCRYPTION_KEY = os.environ.get("FOI_ENCRYPTION_KEY", "")
 FOI_HASH_KEY = os.environ.get("FOI_HASH_KEY", "")
 FOI_REMIND_BEFORE_WORKDAYS = int(os.environ.get("FOI_REMIND_BEFORE_WORKDAYS", "5"))
+# Annual reports: remind this many calendar days before 31 January / 31 March.
+REPORTS_REMIND_BEFORE_DAYS = int(os.environ.get("REPORTS_REMIND_BEFORE_DAYS", "10"))
 FOI_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("FOI_ESCALATE_AFTER_WORKDAYS", "3"))
 # Per-address limits of the public forms: {scope: [(count, seconds), ...]} over the defaults in
 # gongkai/foi/ratelimits.py; counted in this cache.

@@ -8,6 +8,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("报告与考评")
 
     def ready(self):
+        from . import notifications, reminders
+
+        notifications.register()
+        reminders.register()
         from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
 

@@ -217,3 +217,37 @@ def test_the_workbench_pages(login, coordinator, unit_a, annual_column):
     public = client.get(report.item and f"/xxgk/item/{report.item.pk}/")
     assert public.status_code == 200 and "二、主动公开政府信息情况" in public.content.decode()
     assert client.get(reverse("reports:case_list")).status_code == 200
+
+
+def test_reminders_to_publish_last_years_report(coordinator, liaison_a, unit_a, annual_column):
+    from gongkai.core.models import Notification
+    from gongkai.core.reminders import run_reminders
+
+    summary = run_reminders(day=dt.date(2026, 1, 10), sources=["reports"])
+    assert summary  # nothing due yet: 10 days before 31 January is 21 January
+    assert not Notification.objects.filter(user=liaison_a).exists()
+    run_reminders(day=dt.date(2026, 1, 22), sources=["reports"])
+    note = Notification.objects.get(user=liaison_a)
+    assert note.title == f"{unit_a.name}2025年政府信息公开工作年度报告须于1月31日前公布"
+    run_reminders(day=dt.date(2026, 1, 23), sources=["reports"])  # once per event
+    assert Notification.objects.filter(user=liaison_a).count() == 1
+    run_reminders(day=dt.date(2026, 2, 2), sources=["reports"])
+    assert Notification.objects.filter(user=liaison_a, title__endswith="逾期未公布").count() == 1
+    assert Notification.objects.filter(user=coordinator, title__endswith="逾期未公布").exists()
+    # the government's report: due 31 March, to the 公开办
+    run_reminders(day=dt.date(2026, 3, 25), sources=["reports"])
+    assert Notification.objects.filter(
+        user=coordinator, title="珠海高新区管委会2025年政府信息公开工作年度报告须于3月31日前公布"
+    ).exists()
+    # a published report ends its reminders
+    report = _ready(services.annual_get_or_create(actor=coordinator, year=2025), coordinator)
+    services.annual_publish(actor=coordinator, report=report)
+    before = Notification.objects.filter(user=coordinator).count()
+    run_reminders(day=dt.date(2026, 4, 2), sources=["reports"])
+    titles = list(
+        Notification.objects.filter(user=coordinator)
+        .order_by("-pk")
+        .values_list("title", flat=True)
+    )
+    assert not any(t.startswith("珠海高新区管委会") and t.endswith("逾期未公布") for t in titles)
+    assert Notification.objects.filter(user=coordinator).count() >= before
