@@ -393,7 +393,7 @@ def reply_draft(*, actor, message: Message | int, unit: Unit, text: str) -> Repl
 
 def _pending_reply(reply: Reply | int) -> tuple[Reply, Message]:
     pk = reply if isinstance(reply, int) else reply.pk
-    r = Reply.objects.select_for_update().select_related("unit").get(pk=pk)
+    r = Reply.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)
     m = _lock(r.message_id)
     if r.status != ReplyStatus.PENDING or m.status != MessageStatus.REPLY_PENDING:
         raise ValidationFailed("该答复不在待审核状态")
