@@ -4,7 +4,7 @@ each unit by 31 January, the government by 31 March (《政府信息公开条例
 On a day of year Y, for the reports of year Y-1 not yet published:
 * due_soon  from REPORTS_REMIND_BEFORE_DAYS calendar days before the deadline to the deadline,
             once — to the unit's liaisons and reviewers (the government's: the 公开办);
-* overdue   after the deadline, once — to the same people and the 公开办.
+* overdue   within 60 days after the deadline, once — to the same people and the 公开办.
 Keys: reports.annual:<unit id, 0 for the government>:<event>:<deadline>.
 """
 
@@ -24,6 +24,9 @@ from . import notifications
 from .models import AnnualReport
 
 SOURCE = "reports"
+#: Overdue reminders go out within this time after the deadline (once): a system installed later
+#: in the year does not tell every unit about a report it may have published elsewhere.
+OVERDUE_WINDOW = dt.timedelta(days=60)
 KEY_PREFIX = "reports.annual"
 
 
@@ -60,7 +63,7 @@ class AnnualReportSource:
         for unit, deadline in bodies:
             if deadline - before <= day <= deadline:
                 candidates.append((unit, deadline, "due_soon"))
-            elif day > deadline:
+            elif deadline < day <= deadline + OVERDUE_WINDOW:
                 candidates.append((unit, deadline, "overdue"))
         keys = {self._key(unit, event, deadline) for unit, deadline, event in candidates}
         sent = set(Reminder.objects.filter(key__in=keys).values_list("key", flat=True))
