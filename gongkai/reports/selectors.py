@@ -13,13 +13,13 @@ from .models import AnnualReport, ReviewCase
 def _visible(user, qs, unit_field: str = "unit"):
     if has_perm(user, Action.VIEW_DASHBOARD):
         return qs
-    units = units_for(user, Action.APPROVE)
+    units = units_for(user, Action.EDIT)
     return qs.filter(**{f"{unit_field}__in": units})
 
 
 def annual_list(*, user) -> QuerySet[AnnualReport]:
-    """The government's report and every unit's for 公开办 and leaders; a unit's reviewer sees
-    the unit's own."""
+    """The government's report and every unit's for 公开办 and leaders; a unit's liaison and
+    reviewer see the unit's own."""
     return _visible(user, AnnualReport.objects.select_related("unit", "item"))
 
 

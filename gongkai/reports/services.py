@@ -34,10 +34,22 @@ EDITABLE = (
 
 
 def can_edit(user, unit: Unit | None) -> bool:
-    """The 公开办 edits every report; a unit's reviewer (APPROVE) its unit's."""
+    """The 公开办 edits every report; a unit's liaison and reviewer (EDIT) their unit's."""
     if has_perm(user, Action.COORDINATE):
         return True
-    return unit is not None and has_perm(user, Action.APPROVE, unit)
+    return unit is not None and has_perm(user, Action.EDIT, unit)
+
+
+def can_publish(user, unit: Unit | None) -> bool:
+    """Publishing submits and approves a catalog item in one go: the 公开办, or a user who may
+    both submit and approve for the unit."""
+    if has_perm(user, Action.COORDINATE):
+        return True
+    return (
+        unit is not None
+        and has_perm(user, Action.SUBMIT, unit)
+        and has_perm(user, Action.APPROVE, unit)
+    )
 
 
 def _require_edit(user, unit: Unit | None) -> None:
@@ -55,7 +67,7 @@ def _check_year(year: int) -> int:
 @transaction.atomic
 def annual_get_or_create(*, actor, year: int, unit: Unit | None = None) -> AnnualReport:
     """The body's report for the year, created as a draft (with section 一 drafted from live
-    figures and last year's entered figures left empty) when there is none."""
+    figures and the figures to enter left empty) when there is none."""
     _require_edit(actor, unit)
     year = _check_year(year)
     report = AnnualReport.objects.filter(year=year, unit=unit).first()
@@ -139,7 +151,8 @@ def annual_publish(*, actor, report: AnnualReport) -> AnnualReport:
     """Publish the report into the 年度报告 column: refused while any check fails or a text
     section is empty. The page carries the report as HTML and its DOCX as an attachment."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    _require_edit(actor, report.unit)
+    if not can_publish(actor, report.unit):
+        raise PermissionDenied()
     if report.status == AnnualReport.Status.PUBLISHED:
         raise ValidationFailed("报告已发布")
     data = tables.build(report)

@@ -28,7 +28,7 @@ from .periods import parse_month, parse_period
 def _editable_units(user):
     if has_perm(user, Action.COORDINATE):
         return Unit.objects.filter(is_active=True)
-    return units_for(user, Action.APPROVE).filter(is_active=True)
+    return units_for(user, Action.EDIT).filter(is_active=True)
 
 
 @service_errors
@@ -91,6 +91,7 @@ def annual_detail(request, report_id: int):
             "report": report,
             "form": form,
             "can_edit": can_edit,
+            "can_publish": can_edit and services.can_publish(request.user, report.unit),
             "data": data,
             "failed": [c for c in data.checks if not c.ok],
             "headings": labels.HEADING,

@@ -81,19 +81,21 @@ def test_publishing_needs_section_five_and_an_annual_column(coordinator, unit_a)
     assert report.status == AnnualReport.Status.DRAFT and report.item is None
 
 
-def test_who_may_write_which_report(liaison_a, reviewer_a, unit_a, unit_b, leader):
+def test_who_may_write_which_report(liaison_a, reviewer_a, unit_a, unit_b, leader, coordinator):
     own = services.annual_get_or_create(actor=reviewer_a, year=2025, unit=unit_a)
     assert own.unit == unit_a
-    for user, unit in (
-        (reviewer_a, unit_b),
-        (reviewer_a, None),
-        (liaison_a, unit_a),
-        (leader, None),
-    ):
+    assert services.annual_get_or_create(actor=liaison_a, year=2025, unit=unit_a) == own
+    for user, unit in ((reviewer_a, unit_b), (reviewer_a, None), (liaison_a, None), (leader, None)):
         with pytest.raises(PermissionDenied):
             services.annual_get_or_create(actor=user, year=2025, unit=unit)
     with pytest.raises(ValidationFailed, match="年度"):
         services.annual_get_or_create(actor=reviewer_a, year=2099, unit=unit_a)
+    # publishing submits and approves: the 公开办, not a liaison or a reviewer alone
+    assert services.can_publish(coordinator, unit_a)
+    assert not services.can_publish(liaison_a, unit_a)
+    assert not services.can_publish(reviewer_a, unit_a)
+    with pytest.raises(PermissionDenied):
+        services.annual_publish(actor=reviewer_a, report=own)
 
 
 def test_stale_edits_are_refused(coordinator):
