@@ -372,6 +372,13 @@ def coordinator_section(user, day: dt.date) -> Section:
                 interaction_selectors.messages_unrouted(user=user),
                 _message_row(day),
             ),
+            _group(
+                "message_extensions",
+                _("待审批的留言延期申请"),
+                _url("interaction_staff:message_list", state="extension"),
+                interaction_selectors.extension_requests(user=user),
+                _message_row(day),
+            ),
             # Long before the State Council's veto (valid messages unanswered for 3 months).
             _group(
                 "messages_long_unanswered",

@@ -107,6 +107,15 @@ def messages_unrouted(*, user) -> QuerySet[Message]:
     return Message.objects.filter(status=MessageStatus.SUBMITTED).order_by("due_date", "pk")
 
 
+def extension_requests(*, user) -> QuerySet[Message]:
+    """Open messages whose unit asked for more time, for the 公开办 to approve or refuse."""
+    if not has_perm(user, Action.COORDINATE):
+        return Message.objects.none()
+    return Message.objects.filter(status__in=OPEN_STATUSES, extension_requested__gt=0).order_by(
+        "due_date", "pk"
+    )
+
+
 def warn_unanswered_days() -> int:
     return int(settings.INTERACTION_WARN_UNANSWERED_DAYS)
 

@@ -165,9 +165,17 @@ def test_extension_request_and_approval_over_http(login, client, coordinator, un
     page = client.get(reverse("interaction_staff:message_detail", args=[m.pk])).content.decode()
     assert "申请延期" in page
     _act(client, m, "extension_request", unit=unit_a.pk, workdays="3", reason="需要调查")
+    other = message(unit=unit_a)
     login(coordinator)
+    # the coordinator's home lists the request, and its link lists exactly that message
+    home = client.get(reverse("workbench:home")).content.decode()
+    assert "待审批的留言延期申请" in home and m.tracking_code in home
+    listed = client.get(reverse("interaction_staff:message_list"), {"state": "extension"})
+    listed = listed.content.decode()
+    assert m.tracking_code in listed and other.tracking_code not in listed
     page = client.get(reverse("interaction_staff:message_detail", args=[m.pk])).content.decode()
     assert "批准延期申请" in page and "需要调查" in page
     _act(client, m, "extend", approve_request="1")
     m.refresh_from_db()
     assert m.extension_workdays == 3 and m.extension_approved_by == coordinator
+    assert "待审批的留言延期申请" not in client.get(reverse("workbench:home")).content.decode()

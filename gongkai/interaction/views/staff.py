@@ -67,11 +67,15 @@ def message_list(request):
     status = status if status in MessageStatus.values else ""
     q = (request.GET.get("q") or "")[:100]
     rows = sel.message_list(user=request.user, status=status, q=q)
-    long = request.GET.get("state") == "long"
+    state = request.GET.get("state")
+    long = state == "long"
+    extension = state == "extension"
     if long:  # the home page's warning: open and received long ago
         rows = rows.filter(
             pk__in=sel.messages_unanswered_long(user=request.user, day=timezone.localdate())
         )
+    elif extension:  # the home page's group: extensions waiting for the 公开办
+        rows = rows.filter(pk__in=sel.extension_requests(user=request.user))
     page = paginate(request, rows)
     return render(
         request,
@@ -82,6 +86,7 @@ def message_list(request):
             "q": q,
             "statuses": MessageStatus.choices,
             "long": long,
+            "extension": extension,
             "warn_days": sel.warn_unanswered_days(),
         },
     )
