@@ -125,6 +125,11 @@ class Application(models.Model):
     due_date = models.DateField(
         _("答复期限"), null=True, blank=True, help_text=_("由办理记录计算，见期限说明")
     )
+    due_estimated = models.BooleanField(
+        _("期限为预估"),
+        default=False,
+        help_text=_("期限经过尚未公布节假日安排的年份，按法定节假日规则预估"),
+    )
     result = models.CharField(_("办理结果（年报行）"), max_length=40, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)

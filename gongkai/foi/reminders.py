@@ -164,7 +164,7 @@ class ApplicationReminders(EventSource):
     def reminders(self, day: dt.date, skipped_kinds: dict[str, str]) -> Iterable[DueReminder]:
         """Each candidate's clock is recomputed from its events: one whose clock is paused or
         stopped after all, or whose stored due date is stale, is reported and not sent."""
-        calendar = get_calendar()
+        calendar = get_calendar(provisional=True)
         clocks: dict[int, object] = {}
         for kind, app in _select(day):
             if app.pk not in clocks:

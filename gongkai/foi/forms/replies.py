@@ -83,9 +83,9 @@ def default_pay_by(start: dt.date | None = None) -> dt.date:
     """20 working days after the notice (a proposal; the handler may change it)."""
     start = start or timezone.localdate()
     try:
-        from gongkai.core.workdays import add_workdays
+        from gongkai.core.workdays import get_calendar
 
-        return add_workdays(start, 20)
+        return get_calendar(provisional=True).add_workdays(start, 20)
     except Exception:  # calendar not covered: fall back to four calendar weeks
         return start + dt.timedelta(days=28)
 

@@ -92,6 +92,7 @@ class PublicApplication:
     status_label: str
     status_text: str
     due_date: dt.date | None
+    due_estimated: bool
     timeline: tuple[PublicEvent, ...]
     letters: tuple[PublicLetter, ...]
     materials: tuple[PublicMaterial, ...]
@@ -192,6 +193,7 @@ def public_application(application_id: int) -> PublicApplication | None:
         status_label=application.get_status_display(),
         status_text=STATUS_TEXT.get(application.status, ""),
         due_date=application.due_date,
+        due_estimated=application.due_estimated,
         timeline=tuple(PublicEvent(date=e.date, label=e.get_kind_display()) for e in timeline),
         letters=tuple(
             PublicLetter(

@@ -71,11 +71,17 @@ def application_events_clock(application: Application) -> list[ClockEvent]:
 def application_refresh_due(
     application: Application, *, calendar: WorkdayCalendar | None = None
 ) -> Clock:
-    clock = compute_due(application_events_clock(application), calendar or get_calendar())
-    if application.due_date != clock.due:
+    clock = compute_due(
+        application_events_clock(application), calendar or get_calendar(provisional=True)
+    )
+    estimated = bool(clock.estimated and clock.due is not None)
+    if application.due_date != clock.due or application.due_estimated != estimated:
         application.due_date = clock.due
+        application.due_estimated = estimated
         if application.pk:
-            Application.objects.filter(pk=application.pk).update(due_date=clock.due)
+            Application.objects.filter(pk=application.pk).update(
+                due_date=clock.due, due_estimated=estimated
+            )
     return clock
 
 

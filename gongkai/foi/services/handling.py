@@ -71,9 +71,8 @@ from gongkai.core.notifications import notify
 from gongkai.core.uploads import CheckedUpload
 from gongkai.core.workdays import (
     CalendarNotCovered,
-    deadline_estimate,
     format_date,
-    workdays_between,
+    get_calendar,
 )
 from gongkai.orgs.models import Role, Unit
 from gongkai.orgs.permissions import Action, has_perm, roles_of
@@ -259,7 +258,9 @@ def _notify_assigned(app: Application, actor, *, users) -> None:
     if app.handler_id:
         lines.append(f"经办人：{app.handler}")
     if app.due_date:
-        lines.append(f"答复期限：{format_date(app.due_date)}")
+        lines.append(
+            f"答复期限：{format_date(app.due_date)}" + ("（预估）" if app.due_estimated else "")
+        )
     notify(
         kind=notifications.APPLICATION_ASSIGNED,
         users=users,
@@ -294,7 +295,7 @@ def application_request_correction(
     if app.events.filter(kind=K.CORRECTION_REQUESTED).exists():
         raise ValidationFailed("补正应一次性告知（《条例》第三十条），该申请已告知过补正")
     try:
-        used = workdays_between(app.received_date, on)
+        used = get_calendar(provisional=True).workdays_between(app.received_date, on)
     except CalendarNotCovered as exc:
         raise ValidationFailed(exc.message) from None
     if used > CORRECTION_NOTICE_WORKDAYS:
@@ -474,7 +475,11 @@ def application_start_consultation(
         raise ValidationFailed("请填写被征求意见的第三方或行政机关名称")
     data = {"id": uuid.uuid4().hex[:10], "party": party, "name": name[:200]}
     if party == "third_party":
-        data["answer_by"] = deadline_estimate(on, THIRD_PARTY_ANSWER_WORKDAYS).date.isoformat()
+        data["answer_by"] = (
+            get_calendar(provisional=True)
+            .deadline_estimate(on, THIRD_PARTY_ANSWER_WORKDAYS)
+            .date.isoformat()
+        )
     app, event = application_transition(
         actor=actor,
         application=app,

@@ -79,7 +79,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         events = self._events(options)  # bad input fails first, whatever the database
         try:
-            calendar = workdays.get_calendar()
+            calendar = workdays.get_calendar(provisional=True)
         except DatabaseError:
             raise CommandError(
                 "无法读取数据库中的节假日安排，请先运行 gongkai migrate", returncode=1
