@@ -36,6 +36,7 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.notifications import coordinators, unit_staff
 from gongkai.core.workdays import WorkdayCalendar, get_calendar
 
+from .. import applicant_messages
 from ..clock import Clock, ClockEvent, compute_due
 from ..models import Application, Event
 from ..transitions import ACTIONS, check_transition
@@ -134,6 +135,7 @@ def application_transition(
             app, kind=event_kind, date=date, actor=actor, data=data, note=note, public=public
         )
         application_refresh_due(app)
+        applicant_messages.status_changed(app, before["status"])
         text = f"{ACTIONS[action]} {app.tracking_code}"
         audit_record(
             actor=actor,

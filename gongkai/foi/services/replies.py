@@ -38,6 +38,7 @@ unit's staff when neither may still edit). The return reason stays on the applic
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -51,8 +52,16 @@ from gongkai.core.uploads import CheckedUpload
 from gongkai.core.workdays import format_date
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 
-from .. import letters, notifications
-from ..models import Application, Delivery, Event, Letter, LetterTemplate, Material
+from .. import applicant_messages, letters, notifications
+from ..models import (
+    Application,
+    Delivery,
+    Event,
+    Letter,
+    LetterSequence,
+    LetterTemplate,
+    Material,
+)
 from ..results import RESULT_BY_KEY, Result
 from ..transitions import check_transition
 from .common import application_lock, application_refresh_due, bump, event_record, handling_staff
@@ -91,6 +100,7 @@ def _save_material(app: Application, actor, upload: CheckedUpload) -> Material:
         application=app,
         purpose=REPLY_MATERIAL_PURPOSE,
         original_name=upload.name,
+        title=(getattr(upload, "title", "") or "").strip()[:200],
         kind=upload.kind,
         size=upload.size,
         sha256=upload.sha256,
@@ -192,7 +202,7 @@ def reply_draft(
         result=res,
         reasons=reasons,
         published_location=location,
-        materials=[m.original_name for m in released]
+        materials=[m.display_title for m in released]
         if res.group in ("disclose", "partial")
         else [],
     )
@@ -245,7 +255,35 @@ def reply_draft(
     return letter
 
 
+def default_number_pattern(unit) -> str:
+    short = (unit.short_name or unit.name) if unit else ""
+    return f"{short}依申复〔{{year}}〕{{seq}}号"
+
+
+def letter_number_assign(letter: Letter, *, on: dt.date | None = None) -> str:
+    """Give `letter` the next number of its unit and year (on approval), from the unit's
+    pattern (`UnitLetterSettings.number_pattern`, e.g. "高新发改依申复〔{year}〕{seq}号"; the
+    default is "<简称>依申复〔{year}〕{seq}号"). Call inside the approving transaction."""
+    if letter.number:
+        return letter.number
+    unit = letter.application.unit
+    if unit is None:
+        return ""
+    year = (on or timezone.localdate()).year
+    sequence, _ = LetterSequence.objects.select_for_update().get_or_create(unit=unit, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    configured = letters.unit_settings(unit)
+    pattern = (configured.number_pattern if configured else "") or default_number_pattern(unit)
+    try:
+        letter.number = pattern.format(year=year, seq=sequence.last)
+    except (KeyError, IndexError, ValueError):
+        letter.number = default_number_pattern(unit).format(year=year, seq=sequence.last)
+    return letter.number
+
+
 def _write_files(letter: Letter) -> None:
+    letter_number_assign(letter)
     stem = f"{letter.application.tracking_code}-{letter.pk}"
     letter.docx.save(f"{stem}.docx", ContentFile(letters.letter_docx(letter)), save=False)
     letter.pdf.save(f"{stem}.pdf", ContentFile(letters.letter_pdf(letter)), save=False)
@@ -273,7 +311,7 @@ def reply_approve(*, actor, letter: Letter) -> Letter:
     letter.approved_by = actor if getattr(actor, "pk", None) else None
     letter.approved_at = now
     _write_files(letter)
-    letter.save(update_fields=["status", "approved_by", "approved_at", "docx", "pdf"])
+    letter.save(update_fields=["status", "approved_by", "approved_at", "number", "docx", "pdf"])
 
     event_record(
         app,
@@ -300,6 +338,7 @@ def reply_approve(*, actor, letter: Letter) -> Letter:
     )
     bump(app, *fields)
     application_refresh_due(app)
+    applicant_messages.status_changed(app, "reply_pending")
     audit_record(
         actor=actor,
         action="foi.reply_approve",
@@ -359,14 +398,26 @@ def reply_return(*, actor, letter: Letter, reason: str) -> Letter:
 
 @transaction.atomic
 def reply_deliver(
-    *, actor, app: Application, method: str, date: dt.date, letter: Letter | None = None
+    *,
+    actor,
+    app: Application,
+    method: str,
+    date: dt.date,
+    letter: Letter | None = None,
+    tracking_number: str = "",
 ) -> Letter:
+    """Record how and when an approved letter reached its addressee (and, by post, the postal
+    tracking number); the applicant is told by email and SMS (`applicant_messages`)."""
     app = application_lock(app.pk)
     _require_unit(app)
     check_perm(actor, Action.EDIT, app.unit_id)
-    check_transition(app, "deliver")
     if method not in Delivery.values:
         raise ValidationFailed("请选择送达方式")
+    if letter is None or letter.kind.startswith("reply."):
+        check_transition(app, "deliver")
+    tracking_number = "".join((tracking_number or "").split()).upper()
+    if tracking_number and not re.fullmatch(r"[A-Z0-9-]{6,40}", tracking_number):
+        raise ValidationFailed("邮件单号应为6至40位字母或数字")
     if letter is None:
         letter = (
             app.letters.filter(status=Letter.Status.APPROVED)
@@ -379,6 +430,8 @@ def reply_deliver(
         letter = Letter.objects.select_for_update().get(pk=letter.pk, application=app)
         if letter.status != Letter.Status.APPROVED:
             raise ValidationFailed("只有已审核、尚未登记送达的文书可以登记送达")
+    if letter.kind.startswith("reply."):
+        check_transition(app, "deliver")
     if date is None:
         raise ValidationFailed("请填写送达日期")
     issued = letters.letter_date(letter)
@@ -389,15 +442,24 @@ def reply_deliver(
     letter.status = Letter.Status.RELEASED
     letter.delivery_method = method
     letter.delivered_on = date
-    letter.save(update_fields=["status", "delivery_method", "delivered_on"])
+    letter.tracking_number = tracking_number if method == Delivery.POST else ""
+    letter.save(update_fields=["status", "delivery_method", "delivered_on", "tracking_number"])
+    tail = f"（邮件单号：{letter.tracking_number}）" if letter.tracking_number else ""
     event_record(
         app,
         kind=Event.Kind.DELIVERED,
         date=date,
         actor=actor,
-        data={"letter": letter.pk, "method": method},
-        note=f"{letter.title}：{Delivery(method).label}",
+        data={"letter": letter.pk, "method": method, "tracking_number": letter.tracking_number},
+        note=f"{letter.title}：{Delivery(method).label}{tail}",
     )
+    if not letter.addressee:
+        applicant_messages.send_status(
+            app,
+            f"您的政府信息公开申请（查询码：{app.tracking_code}）的{letter.title}已于"
+            f"{format_date(date)}以{Delivery(method).label}方式送达{tail}。"
+            "请凭查询码和联系电话在网上查询办理情况。",
+        )
     bump(app)
     audit_record(
         actor=actor,
@@ -436,7 +498,7 @@ def notice_letter_issue(
     )
     letter.application = app
     _write_files(letter)
-    letter.save(update_fields=["docx", "pdf"])
+    letter.save(update_fields=["number", "docx", "pdf"])
     return letter
 
 
