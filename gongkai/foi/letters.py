@@ -844,7 +844,7 @@ def letter_pdf(letter: Letter) -> bytes:
 
     out = io.BytesIO()
     unit_name, _date = signature_lines(letter)
-    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf = canvas.Canvas(out, pagesize=A4, initialFontName=font, initialFontSize=BODY_PT)
     pdf.setTitle(letter.title)
     pdf.setAuthor(unit_name)
     pdf.setSubject(letter.application.tracking_code)
