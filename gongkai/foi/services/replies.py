@@ -61,6 +61,7 @@ from ..models import (
     LetterSequence,
     LetterTemplate,
     Material,
+    UnitLetterSettings,
 )
 from ..results import RESULT_BY_KEY, Result
 from ..transitions import check_transition
@@ -527,3 +528,49 @@ def letter_template_update(*, actor, kind: str, title: str, body: str) -> Letter
         after={"title": title, "body": body},
     )
     return template
+
+
+_SETTINGS_FIELDS = ("review_body", "court", "number_pattern", "contact_person", "contact_phone")
+
+
+@transaction.atomic
+def unit_letter_settings_save(*, actor, unit, **fields) -> UnitLetterSettings:
+    """Set a unit's review body, court, letter number pattern and contact (the 公开办 or a
+    system administrator). The pattern must contain {seq} and may contain {year}."""
+    if not can_edit_templates(actor):
+        raise PermissionDenied("只有系统管理员或公开办可以设置文书的复议机关、法院和文号")
+    unknown = set(fields) - set(_SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationFailed("不能修改这些字段：" + "、".join(sorted(unknown)))
+    values = {k: " ".join(str(fields.get(k) or "").split()) for k in _SETTINGS_FIELDS}
+    if not values["review_body"] or not values["court"]:
+        raise ValidationFailed("请填写行政复议机关和管辖法院")
+    if "上一级行政机关或者" in values["review_body"]:
+        raise ValidationFailed(
+            "修订后的《行政复议法》已取消向上一级主管部门或本级人民政府选择申请的规定，请填写一个确定的复议机关"
+        )
+    pattern = values["number_pattern"]
+    if pattern:
+        if "{seq}" not in pattern:
+            raise ValidationFailed("文号格式须包含序号 {seq}，如：高新发改依申复〔{year}〕{seq}号")
+        try:
+            pattern.format(year=2026, seq=1)
+        except (KeyError, IndexError, ValueError):
+            raise ValidationFailed("文号格式只能使用 {year} 和 {seq} 两个占位符") from None
+    current = UnitLetterSettings.objects.select_for_update().filter(unit=unit).first()
+    before = {k: getattr(current, k) for k in _SETTINGS_FIELDS} if current else None
+    if current is None:
+        current = UnitLetterSettings(unit=unit)
+    for key, value in values.items():
+        setattr(current, key, value)
+    current.save()
+    audit_record(
+        actor=actor,
+        action="foi.unit_letter_settings",
+        obj=current,
+        unit=unit,
+        summary=f"设置{unit.name}的文书复议机关、法院和文号",
+        before=before,
+        after=values,
+    )
+    return current

@@ -27,6 +27,12 @@ urlpatterns = [
     path("letters/<int:letter_id>/", letters.letter_view, name="letter"),
     path("letters/<int:letter_id>/docx", letters.letter_docx, name="letter_docx"),
     path("letters/<int:letter_id>/pdf", letters.letter_pdf, name="letter_pdf"),
+    path(
+        "letters/<int:letter_id>/service-receipt.docx",
+        letters.service_receipt_docx,
+        name="service_receipt",
+    ),
+    path("receipt.<str:fmt>", letters.application_receipt, name="receipt"),
     path("letters/<int:letter_id>/approve/", approval.approve, name="approve"),
     path("letters/<int:letter_id>/return/", approval.return_letter, name="return"),
     path("deliver/", delivery.deliver, name="deliver"),
@@ -42,5 +48,7 @@ office_urlpatterns = [
     path("statistics/", statistics.statistics_page, name="statistics"),
     path("statistics/xlsx", statistics.statistics_xlsx, name="statistics_xlsx"),
     path("templates/", templates.template_list, name="templates"),
+    path("unit-settings/", templates.unit_settings_list, name="unit_settings"),
+    path("unit-settings/<int:unit_id>/", templates.unit_settings_edit, name="unit_settings_edit"),
     path("templates/<str:kind>/", templates.template_edit, name="template_edit"),
 ]

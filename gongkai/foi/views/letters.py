@@ -99,7 +99,9 @@ def letter_view(request, app_id: int, letter_id: int):
     app = visible_application(request, app_id)
     letter = letter_of(app, letter_id)
     unit_name, date_text = letters.signature_lines(letter)
-    is_pending = letter.status == Letter.Status.DRAFT and letter.kind.startswith("reply.")
+    is_reply = letter.kind.startswith("reply.")
+    is_pending = letter.status == Letter.Status.DRAFT and is_reply
+    notice_pending = letter.status == Letter.Status.DRAFT and letter.kind.startswith("notice.")
     return render(
         request,
         "foi/replies/letter.html",
@@ -112,14 +114,17 @@ def letter_view(request, app_id: int, letter_id: int):
             "result": reply_services.letter_result(letter)
             if letter.kind.startswith("reply.")
             else None,
-            "can_approve": is_pending
-            and reply_services.can_approve(request.user, app)
-            and app.status == Status.REPLY_PENDING,
+            "can_approve": ((is_pending and app.status == Status.REPLY_PENDING) or notice_pending)
+            and reply_services.can_approve(request.user, app),
+            "is_reply": is_reply,
+            "contact_note": letters.contact_note(letter),
             "can_redraft": is_pending
             and can_handle(request.user, app)
             and transitions.can(app, "draft_reply"),
             "return_form": ReturnForm(),
-            "remedies_missing": letters.remedies_missing(letter.body),
+            "remedies_missing": letters.remedies_missing(letter.body)
+            if letter.kind in letters.REMEDY_KINDS
+            else [],
         },
     )
 
@@ -144,3 +149,27 @@ def letter_docx(request, app_id: int, letter_id: int):
 @service_errors
 def letter_pdf(request, app_id: int, letter_id: int):
     return _letter_download(request, app_id, letter_id, "pdf")
+
+
+@service_errors
+def service_receipt_docx(request, app_id: int, letter_id: int):
+    """The 送达回证 of an approved or delivered letter, to be signed by the recipient."""
+    from .. import receipts
+
+    app = visible_application(request, app_id)
+    letter = letter_of(app, letter_id)
+    content = receipts.service_receipt_docx(letter)
+    return download_response(content, filename=f"{app.tracking_code}-{letter.pk}-送达回证.docx")
+
+
+@service_errors
+def application_receipt(request, app_id: int, fmt: str):
+    """The applicant's 回执 of the application (printable), Word or PDF."""
+    from .. import receipts
+
+    app = visible_application(request, app_id)
+    if fmt == "pdf":
+        content = receipts.application_receipt_pdf(app)
+    else:
+        content = receipts.application_receipt_docx(app)
+    return download_response(content, filename=f"{app.tracking_code}-回执.{fmt}")
