@@ -574,3 +574,37 @@ def unit_letter_settings_save(*, actor, unit, **fields) -> UnitLetterSettings:
         after=values,
     )
     return current
+
+
+@transaction.atomic
+def letter_confirm_receipt(*, application_id: int, letter_id: int) -> Letter:
+    """The applicant, after the tracking-code lookup, confirms receipt of a letter delivered by
+    email or online (电子送达的确认): the time is recorded on the letter and the timeline."""
+    app = application_lock(application_id)
+    letter = (
+        Letter.objects.select_for_update()
+        .filter(pk=letter_id, application=app, status=Letter.Status.RELEASED)
+        .first()
+    )
+    if letter is None or letter.delivery_method not in (Delivery.EMAIL, Delivery.ONLINE):
+        raise ValidationFailed("该文书不是电子送达的文书")
+    if letter.confirmed_at is not None:
+        return letter
+    letter.confirmed_at = timezone.now()
+    letter.save(update_fields=["confirmed_at"])
+    event_record(
+        app,
+        kind=Event.Kind.NOTE,
+        date=timezone.localdate(),
+        data={"letter": letter.pk, "confirmed": True},
+        note=f"申请人确认收到{letter.title}（电子送达）",
+    )
+    audit_record(
+        actor=None,
+        action="foi.letter_confirm_receipt",
+        obj=app,
+        unit=app.unit,
+        summary=f"申请人确认收到电子送达的文书 {app.tracking_code}",
+        after={"letter": letter.pk},
+    )
+    return letter
