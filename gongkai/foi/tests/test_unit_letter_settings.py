@@ -51,3 +51,34 @@ def test_settings_pages(client, login, coordinator, liaison_a, unit_a, settings)
     assert client.post(url, GOOD).status_code == 302
     page = client.get("/workbench/foi/replies/unit-settings/").content.decode()
     assert GOOD["review_body"] in page and GOOD["court"] in page
+
+
+def test_art_35_explain_notice_from_the_panel(
+    client, login, liaison_a, reviewer_a, unit_a, settings, tmp_path
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.foi.models import Letter
+    from gongkai.foi.tests.factories import application
+    from gongkai.foi.tests.test_replies import URLCONF
+
+    settings.ROOT_URLCONF = URLCONF
+    settings.MEDIA_ROOT = tmp_path / "media"
+    app = application(received=timezone.localdate() - dt.timedelta(days=3), unit=unit_a)
+    login(liaison_a)
+    url = f"/workbench/foi/{app.pk}/reply/notice/explain/"
+    client.post(url, {"deadline": timezone.localdate().isoformat()})
+    assert not Letter.objects.exists()
+    later = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    response = client.post(url, {"deadline": later})
+    letter = Letter.objects.get(kind="notice.explain")
+    assert response.status_code == 302 and letter.status == Letter.Status.DRAFT
+    assert "第三十五条" in letter.body and "说明申请理由" in letter.body
+    login(reviewer_a)
+    page = client.get(f"/workbench/foi/{app.pk}/reply/letters/{letter.pk}/").content.decode()
+    assert "审核通过" in page
+    client.post(f"/workbench/foi/{app.pk}/reply/letters/{letter.pk}/approve/")
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.APPROVED and letter.number

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.downloads import download_response
 from gongkai.core.errors import ValidationFailed
@@ -173,3 +174,31 @@ def application_receipt(request, app_id: int, fmt: str):
     else:
         content = receipts.application_receipt_docx(app)
     return download_response(content, filename=f"{app.tracking_code}-回执.{fmt}")
+
+
+@service_errors
+@require_POST
+def notice_explain(request, app_id: int):
+    """Draft the Art. 35 要求说明理由告知书 (the numbers or frequency of requests are clearly
+    beyond reason): the applicant is asked to explain by the date given."""
+    import datetime as dt
+
+    from ..services import notices
+
+    app = handled_application(request, app_id)
+    try:
+        deadline = dt.date.fromisoformat(request.POST.get("deadline", ""))
+    except ValueError:
+        messages.error(request, "请填写说明理由的期限")
+        return redirect("foi:replies:panel", app.pk)
+    if deadline <= timezone.localdate():
+        messages.error(request, "说明理由的期限应晚于今天")
+        return redirect("foi:replies:panel", app.pk)
+    letter = notices.notice_draft_manual(
+        actor=request.user,
+        app=app,
+        kind="notice.explain",
+        parts={"correction_deadline": deadline},
+    )
+    messages.success(request, "已拟定要求说明理由告知书，待审核")
+    return redirect("foi:replies:letter", app.pk, letter.pk)
