@@ -483,7 +483,7 @@ def notice_letter_issue(
 ) -> Letter:
     """An issued notice letter (fee notice, termination notice) with its files. Call inside the
     caller's transaction; the caller records the event and the audit."""
-    context = letters.letter_context(app, result=result, reasons=reasons, fee=fee)
+    context = letters.letter_context(app, result=result, reasons=reasons, fee=fee, kind=kind)
     title, body = letters.render_letter(kind, context)
     now = timezone.now()
     user = actor if getattr(actor, "pk", None) else None

@@ -300,3 +300,10 @@ def test_applicant_receives_code_status_and_delivery(
     assert letter.tracking_number == "EA123456789CN"
     for text in texts:  # never the identity number or the address
         assert "11010519491231002X" not in text and "某路1号" not in text
+
+
+def test_fee_notice_remedies_speak_of_the_notice(unit_a, configured):
+    app = application(received=D(2026, 11, 2), unit=unit_a)
+    context = letters.letter_context(app, kind="notice.fee", fee={"fee_amount": "200元"})
+    _t, body = letters.render_letter("notice.fee", context)
+    assert "如对本通知书不服，可以自收到本通知书之日起60日内" in body
