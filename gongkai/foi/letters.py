@@ -166,6 +166,15 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str, str]] = {
         "第三十三条第三款的规定，现征求贵机关意见，请于{{ answer_by }}前（自收到本函之日起"
         "15个工作日内）提出是否同意公开的意见。逾期未提出意见的，视为同意公开。\n\n特此函告。\n",
     ),
+    "notice.referral": (
+        "转送函",
+        "关于转送政府信息公开申请的函",
+        "{{ addressee }}：\n\n"
+        "本机关于{{ received_date }}收到一份政府信息公开申请（查询码：{{ tracking_code }}），"
+        "申请获取的政府信息为：“{{ description }}”。经审查，该政府信息不属于本机关负责公开，"
+        "由贵机关负责公开。根据《中华人民共和国政府信息公开条例》第三十六条第（五）项的规定，"
+        "本机关已告知申请人贵机关的名称和联系方式，现将该申请转送贵机关，请依法处理。\n\n特此函告。\n",
+    ),
     "notice.explain": (
         "要求说明理由告知书",
         "政府信息公开申请要求说明理由告知书",
@@ -192,7 +201,7 @@ REMEDY_KINDS = frozenset(
     if k.startswith("reply.") or k in ("notice.fee", "notice.terminate")
 )
 #: Letters addressed to someone else than the applicant (a third party, another agency).
-ADDRESSED_KINDS = frozenset({"notice.third_party", "notice.agency"})
+ADDRESSED_KINDS = frozenset({"notice.third_party", "notice.agency", "notice.referral"})
 
 #: Variables a template may use, with their meaning (shown on the template editor).
 CONTEXT_HELP: dict[str, str] = {

@@ -39,11 +39,12 @@ NOTICE_KINDS = (
     "notice.extension",
     "notice.third_party",
     "notice.agency",
+    "notice.referral",
     "notice.explain",
     "notice.delay",
 )
 #: notices staff draft by hand from the application page (the others follow a handling step)
-MANUAL_NOTICE_KINDS = ("notice.explain",)
+MANUAL_NOTICE_KINDS = ("notice.explain", "notice.referral")
 
 
 def notice_draft(
@@ -78,15 +79,21 @@ def notice_draft(
 
 
 @transaction.atomic
-def notice_draft_manual(*, actor, app: Application, kind: str, parts: dict | None = None):
-    """A notice drafted by hand (Art. 35 要求说明理由): EDIT on the unit."""
+def notice_draft_manual(
+    *, actor, app: Application, kind: str, parts: dict | None = None, addressee: str = ""
+):
+    """A notice drafted by hand (Art. 35 要求说明理由; the 转送函 to the agency that holds the
+    information, Art. 36(5)): EDIT on the unit."""
     if kind not in MANUAL_NOTICE_KINDS:
         raise ValidationFailed("该类告知书随办理步骤自动生成")
     app = Application.objects.select_for_update().get(pk=app.pk)
     check_perm(actor, Action.EDIT, app.unit_id)
     if kind == "notice.explain" and not (parts or {}).get("correction_deadline"):
         raise ValidationFailed("请填写说明理由的期限")
-    letter = notice_draft(actor=actor, app=app, kind=kind, parts=parts)
+    addressee = " ".join((addressee or "").split())
+    if kind == "notice.referral" and not addressee:
+        raise ValidationFailed("请填写负责公开该信息的行政机关")
+    letter = notice_draft(actor=actor, app=app, kind=kind, parts=parts, addressee=addressee)
     audit_record(
         actor=actor,
         action="foi.notice_draft",

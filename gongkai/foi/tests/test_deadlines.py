@@ -94,3 +94,26 @@ def test_entering_the_official_year_recomputes_and_notifies(unit_a, liaison_a, a
         .exclude(kind="foi.application_registered")
         .filter(kind="foi.deadline_recomputed")
     )
+
+
+@pytest.mark.django_db
+def test_estimated_due_date_marked_on_staff_and_public_pages(
+    client, login, unit_a, liaison_a, settings
+):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    settings.FOI_RATE_LIMITS = {"lookup": [(100, 600)]}
+    cache.clear()
+    app = application(received=D(2026, 12, 1), unit=unit_a, channel="in_person")
+    event_record(app, kind=K.EXTENDED, date=D(2026, 12, 3), data={"workdays": 20})
+    application_refresh_due(app)
+    login(liaison_a)
+    queue = client.get(reverse("foi:queue")).content.decode()
+    assert "2027年1月27日" in queue and "预估" in queue
+    detail = client.get(reverse("foi:application_detail", args=[app.pk])).content.decode()
+    assert "预估" in detail and "2027年节假日安排尚未公布" in detail
+    client.logout()
+    client.post("/ysqgk/lookup/", {"tracking_code": app.tracking_code, "phone": "13800138000"})
+    status = client.get("/ysqgk/status/").content.decode()
+    assert "2027年1月27日" in status and "预估" in status

@@ -82,3 +82,30 @@ def test_art_35_explain_notice_from_the_panel(
     client.post(f"/workbench/foi/{app.pk}/reply/letters/{letter.pk}/approve/")
     letter.refresh_from_db()
     assert letter.status == Letter.Status.APPROVED and letter.number
+
+
+def test_referral_letter_to_the_agency_that_holds_the_information(
+    client, login, liaison_a, unit_a, settings, tmp_path
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.foi.models import Letter
+    from gongkai.foi.tests.factories import application
+    from gongkai.foi.tests.test_replies import URLCONF
+
+    settings.ROOT_URLCONF = URLCONF
+    settings.MEDIA_ROOT = tmp_path / "media"
+    app = application(received=timezone.localdate() - dt.timedelta(days=3), unit=unit_a)
+    login(liaison_a)
+    url = f"/workbench/foi/{app.pk}/reply/notice/referral/"
+    client.post(url, {"agency": "  "})
+    assert not Letter.objects.exists()
+    client.post(url, {"agency": "高新区住房和城乡建设局"})
+    letter = Letter.objects.get(kind="notice.referral")
+    assert letter.addressee == "高新区住房和城乡建设局"
+    assert (
+        letter.body.startswith("高新区住房和城乡建设局：") and "第三十六条第（五）项" in letter.body
+    )
+    assert "张三" not in letter.body

@@ -37,6 +37,7 @@ urlpatterns = [
     path("letters/<int:letter_id>/return/", approval.return_letter, name="return"),
     path("deliver/", delivery.deliver, name="deliver"),
     path("notice/explain/", letters.notice_explain, name="notice_explain"),
+    path("notice/referral/", letters.notice_referral, name="notice_referral"),
     path("materials/<int:material_id>/", materials.material_download, name="material"),
     path("fee/", fees.fee_notice, name="fee_notice"),
     path("fee/paid/", fees.fee_paid, name="fee_paid"),

@@ -202,3 +202,25 @@ def notice_explain(request, app_id: int):
     )
     messages.success(request, "已拟定要求说明理由告知书，待审核")
     return redirect("foi:replies:letter", app.pk, letter.pk)
+
+
+@service_errors
+@require_POST
+def notice_referral(request, app_id: int):
+    """Draft the 转送函 to the agency that holds the information (Art. 36(5)); the applicant is
+    told by the reply 不属于本机关负责公开."""
+    from ..services import notices
+
+    app = handled_application(request, app_id)
+    try:
+        letter = notices.notice_draft_manual(
+            actor=request.user,
+            app=app,
+            kind="notice.referral",
+            addressee=request.POST.get("agency", ""),
+        )
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("foi:replies:panel", app.pk)
+    messages.success(request, "已拟定转送函，待审核")
+    return redirect("foi:replies:letter", app.pk, letter.pk)
