@@ -660,6 +660,7 @@ PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
 MARGIN_TOP_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM, MARGIN_BOTTOM_MM = 37.0, 28.0, 26.0, 35.0
 TITLE_PT, BODY_PT, PAGE_NO_PT = 22.0, 16.0, 14.0
 LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
 #: no line may start with these, nor end with the openers (GB/T 15834 and common practice)
 NO_LINE_START = "，。、：；！？）》」』”’〕】…—%,.:;!?)]"
 NO_LINE_END = "（《「『“‘〔【([#"
@@ -876,24 +877,36 @@ def letter_pdf(letter: Letter) -> bytes:
         state["y"] -= height
         return state["y"] + (height - BODY_PT) / 2 + BODY_PT * 0.12
 
-    def draw_line(text: str, x: float, size: float, *, justify_to: float | None = None) -> None:
+    def draw_line(
+        text: str, x: float, size: float, *, justify_to: float | None = None, last: bool = True
+    ) -> None:
         y = new_line(leading if size <= BODY_PT else size * 1.6)
         obj = pdf.beginText(x, y)
         obj.setFont(font, size)
         if justify_to and len(text) > 1:
             gap = justify_to - stringWidth(text, font, size)
-            if 0 < gap < size * 2:
+            # tighten a line laid on the 28-character grid; spread a full one (not the last)
+            if gap < 0 or (not last and gap < size * 2):
                 obj.setCharSpace(gap / (len(text) - 1))
         obj.textOut(text)
         pdf.drawText(obj)
 
     def paragraph(text: str, *, indent_chars: int = 0, size: float = BODY_PT) -> None:
-        measure = lambda ch: stringWidth(ch, font, size)  # noqa: E731
-        lines = break_lines(text, width, measure, first_indent=indent_chars * size)
+        # GB/T 9704: 28 characters a line — the 16 pt glyphs are set on a 156 mm / 28 grid
+        grid = width / (CHARS_PER_LINE * size)
+        measure = lambda ch: stringWidth(ch, font, size) * grid  # noqa: E731
+        lines = break_lines(text, width, measure, first_indent=indent_chars * size * grid)
         for index, line in enumerate(lines):
-            x = left + (indent_chars * size if index == 0 else 0)
+            x = left + (indent_chars * size * grid if index == 0 else 0)
             last = index == len(lines) - 1
-            draw_line(line, x, size, justify_to=None if last else right - x)
+            natural = sum(measure(ch) for ch in line)
+            draw_line(
+                line,
+                x,
+                size,
+                justify_to=(x + natural if last else right) - x,
+                last=last,
+            )
 
     def aligned(text: str, where: str, *, size: float = BODY_PT, inset: float = 0.0) -> None:
         w = stringWidth(text, font, size)

@@ -114,6 +114,8 @@ def _render_all(app: Application, directory: Path) -> list[Path]:
     last_released = None
     for index, kind in enumerate(letters.DEFAULT_TEMPLATES, start=1):
         result = next((r for r in results.RESULTS if r.letter_kind == kind), None)
+        if kind == "reply.deny":  # the reasons below are about third parties' privacy
+            result = results.RESULT_BY_KEY["deny.third_party"]
         context = letters.letter_context(
             app,
             result=result,

@@ -5,6 +5,7 @@ embedded CJK font and Chinese line breaking; the applicant told by email and SMS
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
@@ -307,3 +308,14 @@ def test_fee_notice_remedies_speak_of_the_notice(unit_a, configured):
     context = letters.letter_context(app, kind="notice.fee", fee={"fee_amount": "200元"})
     _t, body = letters.render_letter("notice.fee", context)
     assert "如对本通知书不服，可以自收到本通知书之日起60日内" in body
+
+
+def test_pdf_lines_hold_28_characters(unit_a, configured, tmp_path):
+    from pypdf import PdfReader
+
+    body = "张三：\n" + "政" * 26 + "府" * 28 + "信息"
+    app = application(received=D(2026, 11, 2), unit=unit_a)
+    letter = Letter(application=app, kind="notice.explain", title="标题", body=body)
+    text = PdfReader(io.BytesIO(letters.letter_pdf(letter))).pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines()]
+    assert "政" * 26 in lines and "府" * 28 in lines and "信息" in lines
