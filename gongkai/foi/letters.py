@@ -721,6 +721,17 @@ def letter_docx(letter: Letter) -> bytes:
     normal.font.size = Pt(BODY_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
     leading = Pt((PAGE_H_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM) / LINES_PER_PAGE * 72 / 25.4)
+    # Word's document grid: 22 lines of 28 characters (linePitch in twips; charSpace in 1/4096 pt
+    # added to the Normal font's 16 pt pitch)
+    text_width_pt = (PAGE_W_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM) * 72 / 25.4
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = sect_pr.makeelement(qn("w:docGrid"), {})
+        sect_pr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(round(leading.pt * 20)))
+    grid.set(qn("w:charSpace"), str(round((text_width_pt / CHARS_PER_LINE - BODY_PT) * 4096)))
 
     for role, text in letter_blocks(letter):
         para = doc.add_paragraph()

@@ -133,6 +133,8 @@ def test_docx_is_a_real_word_file_with_the_applicant_facing_text(unit_a):
     section = doc.sections[0]  # GB/T 9704: A4, 天头 37 mm, 订口 28 mm
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    grid = section._sectPr.find(qn("w:docGrid"))  # 22 lines of 28 characters
+    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "580"
     fonts = {
         r._element.rPr.rFonts.get(qn("w:eastAsia"))
         for p in doc.paragraphs

@@ -109,3 +109,26 @@ def test_referral_letter_to_the_agency_that_holds_the_information(
         letter.body.startswith("高新区住房和城乡建设局：") and "第三十六条第（五）项" in letter.body
     )
     assert "张三" not in letter.body
+
+
+def test_letter_page_warns_when_the_unit_is_not_configured(
+    client, login, liaison_a, unit_a, settings, tmp_path
+):
+    import datetime as dt
+
+    from gongkai.foi import letters
+    from gongkai.foi.models import Letter
+    from gongkai.foi.tests.factories import application
+    from gongkai.foi.tests.test_replies import URLCONF
+
+    settings.ROOT_URLCONF = URLCONF
+    app = application(received=dt.date(2026, 11, 2), unit=unit_a)
+    title, body = letters.render_letter(
+        "reply.deny", letters.letter_context(app, result="deny.third_party")
+    )
+    letter = Letter.objects.create(application=app, kind="reply.deny", title=title, body=body)
+    login(liaison_a)
+    url = f"/workbench/foi/{app.pk}/reply/letters/{letter.pk}/"
+    assert "尚未设置行政复议机关" in client.get(url).content.decode()
+    UnitLetterSettings.objects.create(unit=unit_a, review_body="某区人民政府", court="某区人民法院")
+    assert "尚未设置行政复议机关" not in client.get(url).content.decode()

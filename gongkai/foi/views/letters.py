@@ -119,6 +119,8 @@ def letter_view(request, app_id: int, letter_id: int):
             and reply_services.can_approve(request.user, app),
             "is_reply": is_reply,
             "contact_note": letters.contact_note(letter),
+            "settings_missing": letter.kind in letters.REMEDY_KINDS
+            and letters.unit_settings(app.unit) is None,
             "can_redraft": is_pending
             and can_handle(request.user, app)
             and transitions.can(app, "draft_reply"),
