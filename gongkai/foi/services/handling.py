@@ -501,7 +501,9 @@ def application_start_consultation(
         actor=actor,
         app=app,
         kind="notice.third_party" if party == "third_party" else "notice.agency",
-        parts={"answer_by": answer_by.date},
+        parts={
+            "answer_by": format_date(answer_by.date) + ("（预估）" if answer_by.estimated else "")
+        },
         addressee=name,
     )
     _finish(app, "consultation started")
@@ -592,7 +594,11 @@ def application_extend(
             "extension_reason": (reason or "").strip().rstrip("。")
             or "所需信息需要进一步检索、核实",
             "extension_workdays": workdays,
-            "new_due_date": app.due_date or "",
+            "new_due_date": (
+                format_date(app.due_date) + ("（预估）" if app.due_estimated else "")
+                if app.due_date
+                else ""
+            ),
         },
     )
     _finish(app, "extended")

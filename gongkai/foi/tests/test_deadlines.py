@@ -10,7 +10,7 @@ import pytest
 from gongkai.core.models import AuditEvent, Notification
 from gongkai.core.services import calendar_year_save
 from gongkai.core.statutory_holidays import statutory_holidays
-from gongkai.core.workdays import WorkdayCalendar, package_years
+from gongkai.core.workdays import WorkdayCalendar, format_date, package_years
 from gongkai.foi.clock import ClockEvent, K, compute_due
 from gongkai.foi.models import Application
 from gongkai.foi.services import application_refresh_due, event_record
@@ -117,3 +117,26 @@ def test_estimated_due_date_marked_on_staff_and_public_pages(
     client.post("/ysqgk/lookup/", {"tracking_code": app.tracking_code, "phone": "13800138000"})
     status = client.get("/ysqgk/status/").content.decode()
     assert "2027年1月27日" in status and "预估" in status
+
+
+@pytest.mark.django_db
+def test_extension_notice_through_an_unpublished_year_says_the_date_is_estimated(
+    unit_a, liaison_a, settings, tmp_path
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.foi.services import handling as h
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    today = timezone.localdate()
+    app = application(received=today - dt.timedelta(days=2), unit=unit_a)
+    h.application_extend(actor=liaison_a, application=app, workdays=20, approver="李主任")
+    app.refresh_from_db()
+    notice = app.letters.get(kind="notice.extension")
+    if app.due_estimated:
+        assert "（预估）前作出答复" in notice.body
+    else:  # the whole span is in published years
+        assert "（预估）" not in notice.body
+    assert format_date(app.due_date) in notice.body
