@@ -156,7 +156,7 @@ def test_correction_extension_partial_reply_with_every_notice(browser, page, liv
     app.refresh_from_db()
     extension = Letter.objects.get(application=app, kind="notice.extension")
     assert "延长20个工作日" in extension.body and re.search(
-        r"\d{4}年\d{1,2}月\d{1,2}日前", extension.body
+        r"\d{4}年\d{1,2}月\d{1,2}日(（预估）)?前", extension.body
     )
     extension = approve(browser, base, app, extension)
     assert extension.number == f"高新发改依申复〔{year}〕2号"
