@@ -170,10 +170,13 @@ def test_correction_extension_partial_reply_with_every_notice(browser, page, liv
     staff.get_by_label("答复类型（年报行）").select_option("partial")
     staff.get_by_label("理由与说明").fill("发放名单中的身份证号码和银行账号属于个人隐私。")
     staff.get_by_label("提供给申请人的材料").set_input_files(str(redacted))
+    staff.get_by_label("材料名称").fill("2025年度临时救助补助发放名单（删除个人信息后）")
     staff.get_by_role("button", name="生成答复书并提交审核").click()
     staff.wait_for_url(re.compile(r".*/reply/letters/\d+/$"))
     reply = Letter.objects.get(application=app, kind="reply.partial")
     assert "办理过程中" in reply.body and notice.number in reply.body
+    assert "《2025年度临时救助补助发放名单（删除个人信息后）》" in reply.body
+    assert "partial_material" not in reply.body
     assert "延长20个工作日" in reply.body
     assert f"60日内向{REVIEW}申请行政复议" in reply.body and COURT in reply.body
     assert "应当先申请行政复议" in reply.body and "6个月" in reply.body

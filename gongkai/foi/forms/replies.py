@@ -41,6 +41,15 @@ class ReplyDraftForm(forms.Form):
             "部分公开须上传删除不予公开内容后的文件；PDF、Word、Excel 或图片，单个不超过 20 MB"
         ),
     )
+    material_titles = forms.CharField(
+        label=_("材料名称"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "答复书中以此名称列明提供的材料（如：2025年补助发放名单（删除个人信息后））；"
+            "上传多个文件的，每行一个，顺序与文件一致；不填则用文件名（去掉扩展名）"
+        ),
+    )
     repeat_of = forms.TypedChoiceField(
         label=_("此前已答复的申请"), required=False, coerce=int, empty_value=None, choices=()
     )

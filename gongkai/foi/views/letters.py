@@ -58,6 +58,13 @@ def draft(request, app_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             uploads = [check_upload(f) for f in form.cleaned_data["files"]]
+            titles = [
+                line.strip()
+                for line in (form.cleaned_data.get("material_titles") or "").splitlines()
+                if line.strip()
+            ]
+            for upload, title in zip(uploads, titles, strict=False):
+                upload.title = title  # read by services.replies._save_material
             repeat_of = None
             if form.cleaned_data.get("repeat_of"):
                 repeat_of = next(
