@@ -141,3 +141,34 @@ def letter_approve(*, actor, letter: Letter) -> Letter:
     if letter.kind.startswith("reply."):
         return reply_approve(actor=actor, letter=letter)
     return notice_approve(actor=actor, letter=letter)
+
+
+@transaction.atomic
+def notice_edit(*, actor, letter: Letter, body: str) -> Letter:
+    """The handling unit corrects a drafted notice's text before approval (EDIT on the unit);
+    punctuation is normalised; a deciding notice must keep its remedies."""
+    app = Application.objects.select_for_update().get(pk=letter.application_id)
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    check_perm(actor, Action.EDIT, app.unit_id)
+    if letter.status != Letter.Status.DRAFT or not letter.kind.startswith("notice."):
+        raise ValidationFailed("只有待审核的告知书可以修改")
+    body = letters.normalize_punctuation(
+        "\n".join(line.strip() for line in (body or "").replace("\r\n", "\n").split("\n")).strip()
+    )
+    if not body:
+        raise ValidationFailed("请填写正文")
+    if letter.kind in letters.REMEDY_KINDS and letters.remedies_missing(body):
+        raise ValidationFailed("告知书必须告知救济途径（行政复议60日、行政诉讼6个月）")
+    before = letter.body
+    letter.body = body
+    letter.save(update_fields=["body"])
+    audit_record(
+        actor=actor,
+        action="foi.notice_edit",
+        obj=app,
+        unit=app.unit,
+        summary=f"修改{letters.template_name(letter.kind)} {app.tracking_code}",
+        before={"letter": letter.pk, "length": len(before)},
+        after={"letter": letter.pk, "length": len(body)},
+    )
+    return letter

@@ -319,3 +319,24 @@ def test_pdf_lines_hold_28_characters(unit_a, configured, tmp_path):
     text = PdfReader(io.BytesIO(letters.letter_pdf(letter))).pages[0].extract_text()
     lines = [line.strip() for line in text.splitlines()]
     assert "政" * 26 in lines and "府" * 28 in lines and "信息" in lines
+
+
+def test_a_drafted_notice_can_be_corrected_before_approval(unit_a, liaison_a, reviewer_a, leader):
+    from gongkai.core.errors import PermissionDenied, ValidationFailed
+
+    app = application(received=D(2026, 11, 2), unit=unit_a)
+    letter = notices.notice_draft(
+        actor=liaison_a,
+        app=app,
+        kind="notice.explain",
+        parts={"correction_deadline": D(2026, 11, 20)},
+    )
+    with pytest.raises(PermissionDenied):
+        notices.notice_edit(actor=leader, letter=letter, body="x")
+    edited = notices.notice_edit(
+        actor=liaison_a, letter=letter, body=letter.body.replace("特此告知。", "特此告知。。")
+    )
+    assert edited.body.endswith("特此告知。")
+    notices.notice_approve(actor=reviewer_a, letter=edited)
+    with pytest.raises(ValidationFailed, match="待审核"):
+        notices.notice_edit(actor=liaison_a, letter=edited, body="改")

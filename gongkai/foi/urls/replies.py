@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("receipt.<str:fmt>", letters.application_receipt, name="receipt"),
     path("letters/<int:letter_id>/approve/", approval.approve, name="approve"),
+    path("letters/<int:letter_id>/edit/", letters.notice_edit, name="notice_edit"),
     path("letters/<int:letter_id>/return/", approval.return_letter, name="return"),
     path("deliver/", delivery.deliver, name="deliver"),
     path("notice/explain/", letters.notice_explain, name="notice_explain"),

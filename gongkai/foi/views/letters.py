@@ -125,6 +125,7 @@ def letter_view(request, app_id: int, letter_id: int):
             "can_approve": ((is_pending and app.status == Status.REPLY_PENDING) or notice_pending)
             and reply_services.can_approve(request.user, app),
             "is_reply": is_reply,
+            "can_edit_notice": notice_pending and can_handle(request.user, app),
             "contact_note": letters.contact_note(letter),
             "settings_missing": letter.kind in letters.REMEDY_KINDS
             and letters.unit_settings(app.unit) is None,
@@ -232,4 +233,20 @@ def notice_referral(request, app_id: int):
         messages.error(request, exc.message)
         return redirect("foi:replies:panel", app.pk)
     messages.success(request, "已拟定转送函，待审核")
+    return redirect("foi:replies:letter", app.pk, letter.pk)
+
+
+@service_errors
+@require_POST
+def notice_edit(request, app_id: int, letter_id: int):
+    from ..services import notices
+
+    app = handled_application(request, app_id)
+    letter = letter_of(app, letter_id)
+    try:
+        notices.notice_edit(actor=request.user, letter=letter, body=request.POST.get("body", ""))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已修改告知书")
     return redirect("foi:replies:letter", app.pk, letter.pk)
