@@ -41,7 +41,7 @@ import datetime as dt
 import re
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -271,7 +271,13 @@ def letter_number_assign(letter: Letter, *, on: dt.date | None = None) -> str:
     if unit is None:
         return ""
     year = (on or timezone.localdate()).year
-    sequence, _ = LetterSequence.objects.select_for_update().get_or_create(unit=unit, year=year)
+    try:
+        with transaction.atomic():  # two first letters of a year at once: one creates the row
+            sequence, _ = LetterSequence.objects.select_for_update().get_or_create(
+                unit=unit, year=year
+            )
+    except IntegrityError:
+        sequence = LetterSequence.objects.select_for_update().get(unit=unit, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     configured = letters.unit_settings(unit)
