@@ -14,6 +14,7 @@ from . import access
 from .audit import audit_record
 from .errors import NotFound, ValidationFailed
 from .models import CalendarDay, CalendarYear
+from .signals import calendar_year_changed
 from .workdays import WEEKDAYS_ZH, format_date, invalidate_calendar
 
 #: The earliest and latest year an administrator may enter.
@@ -162,6 +163,7 @@ def calendar_year_save(
         after=after,
     )
     invalidate_calendar()
+    calendar_year_changed.send(sender=None, year=year, actor=actor)
     return calendar_year
 
 
@@ -183,3 +185,4 @@ def calendar_year_delete(*, actor, year: int) -> None:
     )
     calendar_year.delete()
     invalidate_calendar()
+    calendar_year_changed.send(sender=None, year=year, actor=actor)

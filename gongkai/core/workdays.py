@@ -5,8 +5,10 @@ not a public holiday, or when it is a weekend day worked in exchange for a holid
 
 Sources per year, in order:
 1. a year an administrator entered from the State Council notice (`CalendarYear`/`CalendarDay`);
-2. the `chinesecalendar` package, when it covers the year.
-A date in a year neither covers raises `CalendarNotCovered` — never a silent weekends-only count.
+2. the `chinesecalendar` package, when it covers the year;
+3. only on a calendar asked for with `get_calendar(provisional=True)` (the FOI reply clock): the
+   statutory holidays computed from the rules (`provisional_year`, 2025–2060), marked 预估.
+A date in a year none covers raises `CalendarNotCovered` — never a silent weekends-only count.
 `deadline_estimate` is the one place that falls back to weekends, and it says so.
 
 Counting convention: the start day is day 0. `add_workdays(d, n)` is the n-th working day after
@@ -74,9 +76,36 @@ class CalendarNotCovered(ApplicationError):
 class SOURCE:
     PACKAGE = "chinesecalendar"
     ENTERED = "entered"
+    PROVISIONAL = "provisional"
 
 
-SOURCE_LABELS = {SOURCE.PACKAGE: "chinesecalendar 软件包", SOURCE.ENTERED: "管理员录入"}
+SOURCE_LABELS = {
+    SOURCE.PACKAGE: "chinesecalendar 软件包",
+    SOURCE.ENTERED: "管理员录入",
+    SOURCE.PROVISIONAL: "按法定节假日规则预估",
+}
+
+#: Shown next to every date computed through a provisional year.
+ESTIMATED_LABEL = "预估"
+
+
+def provisional_warning(year: int) -> str:
+    return (
+        f"{year}年节假日安排尚未公布，期限按《全国年节及纪念日放假办法》规定的法定节假日预估"
+        "（未计调休），以国务院办公厅公布的安排为准"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def provisional_year(year: int) -> YearCalendar:
+    """The year computed from the statutory holiday rules (`gongkai.core.statutory_holidays`);
+    CalendarNotCovered outside the years those rules and the lunar table cover."""
+    from . import statutory_holidays
+
+    if not statutory_holidays.covers(year):
+        raise CalendarNotCovered(year)
+    days = statutory_holidays.statutory_holidays(year)
+    return YearCalendar(year, frozenset(days), frozenset(), SOURCE.PROVISIONAL, days)
 
 
 @dataclass(frozen=True)
@@ -124,21 +153,42 @@ class Deadline:
 class WorkdayCalendar:
     """Pure working-day arithmetic over a fixed set of covered years."""
 
-    def __init__(self, years: dict[int, YearCalendar]):
+    def __init__(self, years: dict[int, YearCalendar], *, provisional: bool = False):
         self._years = dict(years)
+        #: when True, a year without an official calendar (from 2025 on) is computed from the
+        #: statutory holiday rules (`provisional_year`) instead of raising CalendarNotCovered
+        self.provisional = provisional
+
+    def with_provisional(self) -> WorkdayCalendar:
+        """The same official years, with provisional years for the others."""
+        return WorkdayCalendar(self._years, provisional=True)
 
     # -- coverage ---------------------------------------------------------------------------
     def covered_years(self) -> list[YearCalendar]:
         return [self._years[y] for y in sorted(self._years)]
 
     def covers(self, year: int) -> bool:
+        """Whether an OFFICIAL calendar (package or entered) covers `year`."""
         return year in self._years
 
     def year(self, year: int) -> YearCalendar:
         try:
             return self._years[year]
         except KeyError:
+            if self.provisional:
+                return provisional_year(year)
             raise CalendarNotCovered(year) from None
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether `year` is counted on the provisional (estimated) calendar."""
+        return self.provisional and year not in self._years
+
+    def provisional_years(self, *days: dt.date) -> tuple[int, ...]:
+        """The provisional years in the span of `days` (inclusive)."""
+        if not days or not self.provisional:
+            return ()
+        low, high = min(days).year, max(days).year
+        return tuple(y for y in range(low, high + 1) if y not in self._years)
 
     # -- days -------------------------------------------------------------------------------
     def is_workday(self, day: dt.date) -> bool:
@@ -203,9 +253,12 @@ class WorkdayCalendar:
         """Like add_workdays, but through uncovered years counts weekends only and says so."""
         _check_span(n)
         try:
-            return Deadline(self.add_workdays(day, n))
+            result = self.add_workdays(day, n)
         except CalendarNotCovered:
             pass
+        else:
+            touched = self.provisional_years(day, result)
+            return Deadline(result, estimated=bool(touched), uncovered_years=touched)
         reach = 2 * abs(n) + 30  # calendar days: far more than n working days can span
         lo = _shift(day, -reach).year if n < 0 else day.year
         hi = _shift(day, reach).year if n > 0 else day.year
@@ -325,17 +378,21 @@ def _current_version() -> object:
         return None
 
 
-def get_calendar() -> WorkdayCalendar:
-    """The process-wide calendar, rebuilt when an administrator changes a year."""
+def get_calendar(*, provisional: bool = False) -> WorkdayCalendar:
+    """The process-wide calendar, rebuilt when an administrator changes a year. With
+    `provisional`, years without an official calendar are estimated from the statutory holiday
+    rules (see `gongkai.core.statutory_holidays`) and the caller must mark what it computes
+    through them as 预估 (`WorkdayCalendar.provisional_years`)."""
     global _loaded
     version = _current_version()
     loaded = _loaded
     if loaded is not None and loaded[0] == version and time.monotonic() - loaded[1] < _MAX_AGE:
-        return loaded[2]
-    with _lock:
-        calendar = build_calendar()
-        _loaded = (version, time.monotonic(), calendar)
-    return calendar
+        calendar = loaded[2]
+    else:
+        with _lock:
+            calendar = build_calendar()
+            _loaded = (version, time.monotonic(), calendar)
+    return calendar.with_provisional() if provisional else calendar
 
 
 def invalidate_calendar() -> None:

@@ -8,10 +8,15 @@ class FoiConfig(AppConfig):
     verbose_name = _("依申请公开")
 
     def ready(self):
-        from . import notifications, reminders
+        from gongkai.core.signals import calendar_year_changed
+
+        from . import deadlines, notifications, reminders
 
         notifications.register()
         reminders.register()
+        calendar_year_changed.connect(
+            deadlines.on_calendar_year_changed, dispatch_uid="foi.deadlines.recompute"
+        )
         from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
 

@@ -39,7 +39,11 @@ Rules (《条例》 Arts. 30–35; counting convention of `gongkai.core.workdays
   application can no longer be overdue.
 * While paused the application is never overdue (`overdue_possible` is False).
 
-When a date falls in a year the calendar does not cover, the computation is redone counting
+On a provisional calendar (`get_calendar(provisional=True)`, what the services use) a year
+without an official arrangement is counted with its statutory holidays (`gongkai.core.
+statutory_holidays`): `estimated` is set, `uncovered_years` lists those years, and `warnings`
+carries "2027年节假日安排尚未公布，期限按《全国年节及纪念日放假办法》规定的法定节假日预估…".
+When a date falls in a year no calendar covers, the computation is redone counting
 weekends only in those years (as `WorkdayCalendar.deadline_estimate` does), `estimated` is set,
 and `warnings` carries "2027年节假日安排尚未录入，期限按周末推算，可能不准确".
 
@@ -60,6 +64,7 @@ from gongkai.core.workdays import (
     WorkdayCalendar,
     YearCalendar,
     format_date,
+    provisional_warning,
 )
 
 #: The statutory period (Art. 33) and limits, in working days.
@@ -384,9 +389,16 @@ def compute_due(events: list[ClockEvent], calendar: WorkdayCalendar) -> Clock:
     """The clock of an application from its events (see the module docstring)."""
     events = list(events)
     try:
-        return _result(_run(events, calendar), False, ())
+        run = _run(events, calendar)
     except CalendarNotCovered:
         pass
+    else:
+        dates = [d for d in run.dates if d is not None]
+        touched = calendar.provisional_years(*dates) if dates else ()
+        clock = _result(run, bool(touched), touched)
+        if touched:
+            clock.warnings[:] = [provisional_warning(y) for y in touched]
+        return clock
     event_years = [e.date.year for e in events]
     filled, missing = _weekend_filled(calendar, min(event_years) - 1, max(event_years) + 3)
     run = _run(events, filled)

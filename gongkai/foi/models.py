@@ -125,6 +125,11 @@ class Application(models.Model):
     due_date = models.DateField(
         _("答复期限"), null=True, blank=True, help_text=_("由办理记录计算，见期限说明")
     )
+    due_estimated = models.BooleanField(
+        _("期限为预估"),
+        default=False,
+        help_text=_("期限经过尚未公布节假日安排的年份，按法定节假日规则预估"),
+    )
     result = models.CharField(_("办理结果（年报行）"), max_length=40, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -235,6 +240,9 @@ class Letter(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(_("文书类型"), max_length=40)
+    number = models.CharField(_("文号"), max_length=80, blank=True)
+    #: whom the letter is addressed to when not the applicant (a third party, an agency)
+    addressee = models.CharField(_("主送"), max_length=200, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"))
     docx = models.FileField(_("Word 文件"), upload_to="foi/letters/%Y/", blank=True, max_length=300)
@@ -250,6 +258,8 @@ class Letter(models.Model):
         _("送达方式"), max_length=10, choices=Delivery.choices, blank=True
     )
     delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
+    tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True)
+    confirmed_at = models.DateTimeField(_("申请人确认收到时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -276,6 +286,7 @@ class Material(models.Model):
     purpose = models.CharField(_("用途"), max_length=20)
     file = models.FileField(upload_to=_material_path, max_length=300)
     original_name = models.CharField(max_length=255)
+    title = models.CharField(_("材料名称"), max_length=200, blank=True)
     kind = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
@@ -290,3 +301,62 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def display_title(self) -> str:
+        """The material's title for letters: the title given, else the file name without its
+        extension (never "partial_material.docx")."""
+        from pathlib import PurePath
+
+        return (self.title or PurePath(self.original_name).stem or self.original_name).strip()
+
+
+class UnitLetterSettings(models.Model):
+    """How a unit's disclosure letters are numbered, signed and where they send the applicant
+    for remedies. Kept in foi (not on orgs.Unit) so the letters own their configuration.
+
+    Remedies under the revised 行政复议法 (in force 2024-01-01; see docs/foi.md): the review body
+    of a county-level government department is the 本级人民政府 (Art. 24); of a vertically
+    managed body (海关、金融、外汇管理、税务、国家安全机关) the upper-level authority (Art. 27)."""
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="letter_settings", verbose_name=_("单位")
+    )
+    review_body = models.CharField(
+        _("行政复议机关"),
+        max_length=120,
+        help_text=_("如：珠海市某某区人民政府；垂直管理部门填上一级主管部门"),
+    )
+    court = models.CharField(_("管辖法院"), max_length=120, help_text=_("如：某某区人民法院"))
+    number_pattern = models.CharField(
+        _("文号格式"),
+        max_length=80,
+        blank=True,
+        help_text=_("{year} 为年份，{seq} 为序号，如：高新发改依申复〔{year}〕{seq}号"),
+    )
+    contact_person = models.CharField(_("联系人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("依申请公开文书设置")
+        verbose_name_plural = _("依申请公开文书设置")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class LetterSequence(models.Model):
+    """The last letter number used by a unit in a year (numbers are given on approval)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="foi_letter_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"

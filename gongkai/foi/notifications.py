@@ -19,6 +19,8 @@ LETTER_RETURNED = "foi.letter_returned"
 DUE_SOON = "foi.due_soon"
 OVERDUE = "foi.overdue"
 ESCALATION = "foi.escalation"
+DEADLINE_RECOMPUTED = "foi.deadline_recomputed"
+NOTICE_PENDING = "foi.notice_pending"
 
 
 def register() -> None:
@@ -31,3 +33,5 @@ def register() -> None:
     register_kind(DUE_SOON, _("申请临期提醒"), group=GROUP, order=56)
     register_kind(OVERDUE, _("申请逾期提醒"), group=GROUP, order=57)
     register_kind(ESCALATION, _("申请逾期督办"), group=GROUP, order=58)
+    register_kind(DEADLINE_RECOMPUTED, _("节假日安排公布后期限重新计算"), group=GROUP, order=59)
+    register_kind(NOTICE_PENDING, _("告知书待审批"), group=GROUP, order=60)

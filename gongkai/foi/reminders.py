@@ -37,10 +37,8 @@ from gongkai.core.notifications import coordinators, unit_staff
 from gongkai.core.reminders import DueReminder, EventSource
 from gongkai.core.workdays import (
     CalendarNotCovered,
-    deadline_estimate,
     format_date,
     get_calendar,
-    workdays_between,
 )
 
 from . import notifications
@@ -101,7 +99,8 @@ def _candidates(kind: str) -> QuerySet[Application]:
 def _select(day: dt.date) -> list[tuple[str, Application]]:
     """(kind, application) pairs due on `day` by their stored due date, not yet sent."""
     due: list[tuple[str, Application]] = []
-    limit = deadline_estimate(day, remind_before_workdays()).date
+    cal = get_calendar(provisional=True)  # through unpublished years: the statutory holidays
+    limit = cal.deadline_estimate(day, remind_before_workdays()).date
     due += [
         (Kind.DUE_SOON, a)
         for a in _candidates(Kind.DUE_SOON).filter(due_date__gte=day, due_date__lte=limit)
@@ -110,9 +109,9 @@ def _select(day: dt.date) -> list[tuple[str, Application]]:
     m = escalate_after_workdays()
     for app in _candidates(Kind.ESCALATION).filter(due_date__lt=day):
         try:
-            late = workdays_between(app.due_date, day)
+            late = cal.workdays_between(app.due_date, day)
         except CalendarNotCovered:
-            late = m if deadline_estimate(app.due_date, m).date <= day else 0
+            late = m if cal.deadline_estimate(app.due_date, m).date <= day else 0
         if late >= m:
             due.append((Kind.ESCALATION, app))
     return due
@@ -136,14 +135,14 @@ def reminder_body(kind: str, app: Application, day: dt.date) -> str:
     if kind == Kind.ESCALATION:
         lines.append("以下政府信息公开申请逾期未答复已超过督办时限，请督促办理单位尽快答复。")
     try:
-        delta = workdays_between(day, app.due_date)
+        delta = get_calendar(provisional=True).workdays_between(day, app.due_date)
         state = f"剩余{delta}个工作日" if delta >= 0 else f"已逾期{-delta}个工作日"
     except CalendarNotCovered:
         state = f"{(app.due_date - day).days}天"
     lines += [
         f"查询码：{app.tracking_code}",
         f"办理单位：{app.unit.name}" if app.unit_id else "办理单位：尚未分办",
-        f"答复期限：{format_date(app.due_date)}（{state}）",
+        f"答复期限：{format_date(app.due_date)}{'（预估）' if app.due_estimated else ''}（{state}）",
         f"状态：{app.get_status_display()}",
         f"查看申请：{str(settings.GONGKAI_BASE_URL).rstrip('/')}{application_path(app.pk)}",
     ]
@@ -164,7 +163,7 @@ class ApplicationReminders(EventSource):
     def reminders(self, day: dt.date, skipped_kinds: dict[str, str]) -> Iterable[DueReminder]:
         """Each candidate's clock is recomputed from its events: one whose clock is paused or
         stopped after all, or whose stored due date is stale, is reported and not sent."""
-        calendar = get_calendar()
+        calendar = get_calendar(provisional=True)
         clocks: dict[int, object] = {}
         for kind, app in _select(day):
             if app.pk not in clocks:

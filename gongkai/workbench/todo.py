@@ -171,6 +171,8 @@ def _application_row(day: dt.date, url_for=_application_url):
         text, state, state_label = _due_text(
             app.due_date, day, label=_("答复期限 %(day)s"), soon=foi_selectors.DUE_SOON_WORKDAYS
         )
+        if getattr(app, "due_estimated", False):  # through a year not yet published
+            text += _("（预估）")
         meta = [app.get_status_display(), text]
         if app.unit_id:
             meta.insert(0, str(app.unit))

@@ -41,6 +41,15 @@ class ReplyDraftForm(forms.Form):
             "部分公开须上传删除不予公开内容后的文件；PDF、Word、Excel 或图片，单个不超过 20 MB"
         ),
     )
+    material_titles = forms.CharField(
+        label=_("材料名称"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "答复书中以此名称列明提供的材料（如：2025年补助发放名单（删除个人信息后））；"
+            "上传多个文件的，每行一个，顺序与文件一致；不填则用文件名（去掉扩展名）"
+        ),
+    )
     repeat_of = forms.TypedChoiceField(
         label=_("此前已答复的申请"), required=False, coerce=int, empty_value=None, choices=()
     )
@@ -70,6 +79,12 @@ class DeliverForm(forms.Form):
     date = forms.DateField(
         label=_("送达日期"), widget=DateInput(), help_text=_("申请人签收之日；邮寄的为签收日期")
     )
+    tracking_number = forms.CharField(
+        label=_("邮件单号"),
+        required=False,
+        max_length=40,
+        help_text=_("邮寄送达的，填写邮政挂号信或EMS单号，将随送达通知发给申请人"),
+    )
 
     def __init__(self, *args, letters_=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,9 +98,9 @@ def default_pay_by(start: dt.date | None = None) -> dt.date:
     """20 working days after the notice (a proposal; the handler may change it)."""
     start = start or timezone.localdate()
     try:
-        from gongkai.core.workdays import add_workdays
+        from gongkai.core.workdays import get_calendar
 
-        return add_workdays(start, 20)
+        return get_calendar(provisional=True).add_workdays(start, 20)
     except Exception:  # calendar not covered: fall back to four calendar weeks
         return start + dt.timedelta(days=28)
 
@@ -192,3 +207,23 @@ __all__ = [
     "StatisticsForm",
     "TemplateForm",
 ]
+
+
+class UnitLetterSettingsForm(forms.Form):
+    review_body = forms.CharField(
+        label=_("行政复议机关"),
+        max_length=120,
+        help_text=_(
+            "区县政府工作部门填本级人民政府（《行政复议法》第二十四条）；海关、金融、外汇管理、"
+            "税务、国家安全机关等垂直管理部门填上一级主管部门（第二十七条）"
+        ),
+    )
+    court = forms.CharField(label=_("管辖法院"), max_length=120)
+    number_pattern = forms.CharField(
+        label=_("文号格式"),
+        max_length=80,
+        required=False,
+        help_text=_("{year} 为年份，{seq} 为序号，如：高新发改依申复〔{year}〕{seq}号"),
+    )
+    contact_person = forms.CharField(label=_("联系人"), max_length=40, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)

@@ -63,6 +63,9 @@ class PublicLetter:
     delivered_on: dt.date | None
     #: "pdf" and/or "docx" when stored, else ("txt",): the plain text of the letter.
     formats: tuple[str, ...]
+    #: delivered electronically (email, online) and not yet confirmed by the applicant
+    confirmable: bool = False
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class PublicApplication:
     status_label: str
     status_text: str
     due_date: dt.date | None
+    due_estimated: bool
     timeline: tuple[PublicEvent, ...]
     letters: tuple[PublicLetter, ...]
     materials: tuple[PublicMaterial, ...]
@@ -125,8 +129,9 @@ def application_id_for_lookup(*, tracking_code: str, phone: str) -> int | None:
 
 
 def _released_letters(application_id: int) -> QuerySet[Letter]:
+    # letters to a third party or another agency are not the applicant's to read
     return Letter.objects.filter(
-        application_id=application_id, status=Letter.Status.RELEASED
+        application_id=application_id, status=Letter.Status.RELEASED, addressee=""
     ).order_by("created_at", "pk")
 
 
@@ -192,6 +197,7 @@ def public_application(application_id: int) -> PublicApplication | None:
         status_label=application.get_status_display(),
         status_text=STATUS_TEXT.get(application.status, ""),
         due_date=application.due_date,
+        due_estimated=application.due_estimated,
         timeline=tuple(PublicEvent(date=e.date, label=e.get_kind_display()) for e in timeline),
         letters=tuple(
             PublicLetter(
@@ -199,6 +205,9 @@ def public_application(application_id: int) -> PublicApplication | None:
                 title=letter.title,
                 delivered_on=letter.delivered_on,
                 formats=_letter_formats(letter),
+                confirmable=letter.delivery_method in ("email", "online")
+                and letter.confirmed_at is None,
+                confirmed=letter.confirmed_at is not None,
             )
             for letter in _released_letters(application.pk)
         ),

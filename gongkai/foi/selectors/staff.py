@@ -29,7 +29,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from gongkai.core.errors import NotFound
-from gongkai.core.workdays import deadline_estimate, get_calendar
+from gongkai.core.workdays import get_calendar
 from gongkai.orgs.permissions import Action, has_perm, units_for
 
 from ..clock import Clock, compute_due
@@ -84,7 +84,7 @@ def visible_application_ids(*, user, ids) -> set[int]:
 
 
 def due_soon_limit(day: dt.date) -> dt.date:
-    return deadline_estimate(day, DUE_SOON_WORKDAYS).date
+    return get_calendar(provisional=True).deadline_estimate(day, DUE_SOON_WORKDAYS).date
 
 
 def _filter_q(name: str, day: dt.date, user) -> Q:
@@ -132,7 +132,7 @@ def application_queue(
 
 
 def clock_for(application: Application) -> Clock:
-    return compute_due(application_events_clock(application), get_calendar())
+    return compute_due(application_events_clock(application), get_calendar(provisional=True))
 
 
 # ---------------------------------------------------------------------------------------------

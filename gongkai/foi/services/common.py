@@ -36,6 +36,7 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.notifications import coordinators, unit_staff
 from gongkai.core.workdays import WorkdayCalendar, get_calendar
 
+from .. import applicant_messages
 from ..clock import Clock, ClockEvent, compute_due
 from ..models import Application, Event
 from ..transitions import ACTIONS, check_transition
@@ -71,11 +72,17 @@ def application_events_clock(application: Application) -> list[ClockEvent]:
 def application_refresh_due(
     application: Application, *, calendar: WorkdayCalendar | None = None
 ) -> Clock:
-    clock = compute_due(application_events_clock(application), calendar or get_calendar())
-    if application.due_date != clock.due:
+    clock = compute_due(
+        application_events_clock(application), calendar or get_calendar(provisional=True)
+    )
+    estimated = bool(clock.estimated and clock.due is not None)
+    if application.due_date != clock.due or application.due_estimated != estimated:
         application.due_date = clock.due
+        application.due_estimated = estimated
         if application.pk:
-            Application.objects.filter(pk=application.pk).update(due_date=clock.due)
+            Application.objects.filter(pk=application.pk).update(
+                due_date=clock.due, due_estimated=estimated
+            )
     return clock
 
 
@@ -128,6 +135,7 @@ def application_transition(
             app, kind=event_kind, date=date, actor=actor, data=data, note=note, public=public
         )
         application_refresh_due(app)
+        applicant_messages.status_changed(app, before["status"])
         text = f"{ACTIONS[action]} {app.tracking_code}"
         audit_record(
             actor=actor,

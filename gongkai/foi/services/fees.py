@@ -29,7 +29,7 @@ from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.permissions import Action, check_perm
 
-from .. import fees
+from .. import applicant_messages, fees
 from ..letters import fmt
 from ..models import Application, Event, Letter, Status
 from ..results import RESULT_BY_KEY
@@ -144,9 +144,10 @@ def fee_notice(
         },
         note=f"信息处理费{amount_text}，请于{fmt(pay_by)}前缴纳",
     )
-    app.status = new_status
+    before_status, app.status = app.status, new_status
     bump(app, "status")
     application_refresh_due(app)
+    applicant_messages.status_changed(app, before_status)
     audit_record(
         actor=actor,
         action="foi.fee_notice",
@@ -176,9 +177,10 @@ def fee_paid(*, actor, app: Application, date: dt.date | None = None) -> Applica
         actor=actor,
         data={"amount": (notice.data or {}).get("amount") if notice else None},
     )
-    app.status = new_status
+    before_status, app.status = app.status, new_status
     bump(app, "status")
     application_refresh_due(app)
+    applicant_messages.status_changed(app, before_status)
     audit_record(
         actor=actor,
         action="foi.fee_paid",
@@ -212,6 +214,9 @@ def fee_expire(*, actor, app: Application, today: dt.date | None = None) -> Appl
         data={"pay_by": pay_by.isoformat(), "letter": letter.pk, "result": result.key},
     )
     now = timezone.now()
+    applicant_messages.send_status(
+        app, f"您的政府信息公开申请（查询码：{app.tracking_code}）状态：已办结（{result.label}）。"
+    )
     app.status = new_status
     app.result = result.key
     app.closed_at = now

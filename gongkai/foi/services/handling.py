@@ -71,9 +71,8 @@ from gongkai.core.notifications import notify
 from gongkai.core.uploads import CheckedUpload
 from gongkai.core.workdays import (
     CalendarNotCovered,
-    deadline_estimate,
     format_date,
-    workdays_between,
+    get_calendar,
 )
 from gongkai.orgs.models import Role, Unit
 from gongkai.orgs.permissions import Action, has_perm, roles_of
@@ -88,6 +87,7 @@ from ..clock import (
 from ..models import Application, Event, Material, Status
 from ..results import RESULT_BY_KEY
 from ..similarity import answered_repeat_of, normalize
+from . import notices
 from .common import application_lock, application_transition, application_url, handling_staff
 from .replies import notice_letter_issue
 
@@ -259,7 +259,9 @@ def _notify_assigned(app: Application, actor, *, users) -> None:
     if app.handler_id:
         lines.append(f"经办人：{app.handler}")
     if app.due_date:
-        lines.append(f"答复期限：{format_date(app.due_date)}")
+        lines.append(
+            f"答复期限：{format_date(app.due_date)}" + ("（预估）" if app.due_estimated else "")
+        )
     notify(
         kind=notifications.APPLICATION_ASSIGNED,
         users=users,
@@ -273,6 +275,7 @@ def _notify_assigned(app: Application, actor, *, users) -> None:
 # -- correction (Art. 30) ----------------------------------------------------------------------
 
 
+@transaction.atomic
 def application_request_correction(
     *,
     actor,
@@ -294,7 +297,7 @@ def application_request_correction(
     if app.events.filter(kind=K.CORRECTION_REQUESTED).exists():
         raise ValidationFailed("补正应一次性告知（《条例》第三十条），该申请已告知过补正")
     try:
-        used = workdays_between(app.received_date, on)
+        used = get_calendar(provisional=True).workdays_between(app.received_date, on)
     except CalendarNotCovered as exc:
         raise ValidationFailed(exc.message) from None
     if used > CORRECTION_NOTICE_WORKDAYS:
@@ -312,6 +315,12 @@ def application_request_correction(
         data={"items": items, "deadline": deadline.isoformat(), "workdays_since_receipt": used},
         version=version,
         summary=f"补正期限{format_date(deadline)}",
+    )
+    notices.notice_draft(
+        actor=actor,
+        app=app,
+        kind="notice.correction",
+        parts={"correction_items": items, "correction_deadline": deadline},
     )
     _finish(app, "correction requested")
     return app
@@ -453,6 +462,7 @@ def application_expire_correction(
 # -- consultation (Arts. 32, 33) ---------------------------------------------------------------
 
 
+@transaction.atomic
 def application_start_consultation(
     *,
     actor,
@@ -473,8 +483,9 @@ def application_start_consultation(
     if not name:
         raise ValidationFailed("请填写被征求意见的第三方或行政机关名称")
     data = {"id": uuid.uuid4().hex[:10], "party": party, "name": name[:200]}
+    answer_by = get_calendar(provisional=True).deadline_estimate(on, THIRD_PARTY_ANSWER_WORKDAYS)
     if party == "third_party":
-        data["answer_by"] = deadline_estimate(on, THIRD_PARTY_ANSWER_WORKDAYS).date.isoformat()
+        data["answer_by"] = answer_by.date.isoformat()
     app, event = application_transition(
         actor=actor,
         application=app,
@@ -485,6 +496,15 @@ def application_start_consultation(
         note=note,
         version=version,
         summary=f"征求{PARTY_LABELS[party]}意见，期间不计入答复期限",
+    )
+    notices.notice_draft(
+        actor=actor,
+        app=app,
+        kind="notice.third_party" if party == "third_party" else "notice.agency",
+        parts={
+            "answer_by": format_date(answer_by.date) + ("（预估）" if answer_by.estimated else "")
+        },
+        addressee=name,
     )
     _finish(app, "consultation started")
     return event
@@ -526,6 +546,7 @@ def application_end_consultation(
 # -- extension (Art. 33) and delay (Art. 35) ---------------------------------------------------
 
 
+@transaction.atomic
 def application_extend(
     *,
     actor,
@@ -565,10 +586,26 @@ def application_extend(
         version=version,
         summary=f"延长{workdays}个工作日",
     )
+    notices.notice_draft(
+        actor=actor,
+        app=app,
+        kind="notice.extension",
+        parts={
+            "extension_reason": (reason or "").strip().rstrip("。")
+            or "所需信息需要进一步检索、核实",
+            "extension_workdays": workdays,
+            "new_due_date": (
+                format_date(app.due_date) + ("（预估）" if app.due_estimated else "")
+                if app.due_date
+                else ""
+            ),
+        },
+    )
     _finish(app, "extended")
     return app
 
 
+@transaction.atomic
 def application_delay(
     *,
     actor,
@@ -598,6 +635,12 @@ def application_delay(
         data={"until": until.isoformat(), "reason": reason[:2000]},
         version=version,
         summary=f"延迟答复期限{format_date(until)}",
+    )
+    notices.notice_draft(
+        actor=actor,
+        app=app,
+        kind="notice.delay",
+        parts={"delay_reason": reason.rstrip("。"), "delay_until": until},
     )
     _finish(app, "delayed")
     return app

@@ -57,7 +57,7 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.notifications import coordinators, notify
 from gongkai.core.workdays import format_date
 
-from .. import crypto, notifications
+from .. import applicant_messages, crypto, notifications
 from ..models import (
     ApplicantType,
     Application,
@@ -322,6 +322,7 @@ def application_register(
             url=application_url(app),
             actor=actor,
         )
+        applicant_messages.send_tracking_code(app)
     logger.info(
         "foi application %s registered channel=%s received=%s",
         app.pk,

@@ -38,9 +38,10 @@ unit's staff when neither may still edit). The return reason stays on the applic
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,8 +52,17 @@ from gongkai.core.uploads import CheckedUpload
 from gongkai.core.workdays import format_date
 from gongkai.orgs.permissions import Action, check_perm, has_perm
 
-from .. import letters, notifications
-from ..models import Application, Delivery, Event, Letter, LetterTemplate, Material
+from .. import applicant_messages, letters, notifications
+from ..models import (
+    Application,
+    Delivery,
+    Event,
+    Letter,
+    LetterSequence,
+    LetterTemplate,
+    Material,
+    UnitLetterSettings,
+)
 from ..results import RESULT_BY_KEY, Result
 from ..transitions import check_transition
 from .common import application_lock, application_refresh_due, bump, event_record, handling_staff
@@ -91,6 +101,7 @@ def _save_material(app: Application, actor, upload: CheckedUpload) -> Material:
         application=app,
         purpose=REPLY_MATERIAL_PURPOSE,
         original_name=upload.name,
+        title=(getattr(upload, "title", "") or "").strip()[:200],
         kind=upload.kind,
         size=upload.size,
         sha256=upload.sha256,
@@ -192,7 +203,7 @@ def reply_draft(
         result=res,
         reasons=reasons,
         published_location=location,
-        materials=[m.original_name for m in released]
+        materials=[m.display_title for m in released]
         if res.group in ("disclose", "partial")
         else [],
     )
@@ -245,7 +256,41 @@ def reply_draft(
     return letter
 
 
+def default_number_pattern(unit) -> str:
+    short = (unit.short_name or unit.name) if unit else ""
+    return f"{short}依申复〔{{year}}〕{{seq}}号"
+
+
+def letter_number_assign(letter: Letter, *, on: dt.date | None = None) -> str:
+    """Give `letter` the next number of its unit and year (on approval), from the unit's
+    pattern (`UnitLetterSettings.number_pattern`, e.g. "高新发改依申复〔{year}〕{seq}号"; the
+    default is "<简称>依申复〔{year}〕{seq}号"). Call inside the approving transaction."""
+    if letter.number:
+        return letter.number
+    unit = letter.application.unit
+    if unit is None:
+        return ""
+    year = (on or timezone.localdate()).year
+    try:
+        with transaction.atomic():  # two first letters of a year at once: one creates the row
+            sequence, _ = LetterSequence.objects.select_for_update().get_or_create(
+                unit=unit, year=year
+            )
+    except IntegrityError:
+        sequence = LetterSequence.objects.select_for_update().get(unit=unit, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    configured = letters.unit_settings(unit)
+    pattern = (configured.number_pattern if configured else "") or default_number_pattern(unit)
+    try:
+        letter.number = pattern.format(year=year, seq=sequence.last)
+    except (KeyError, IndexError, ValueError):
+        letter.number = default_number_pattern(unit).format(year=year, seq=sequence.last)
+    return letter.number
+
+
 def _write_files(letter: Letter) -> None:
+    letter_number_assign(letter)
     stem = f"{letter.application.tracking_code}-{letter.pk}"
     letter.docx.save(f"{stem}.docx", ContentFile(letters.letter_docx(letter)), save=False)
     letter.pdf.save(f"{stem}.pdf", ContentFile(letters.letter_pdf(letter)), save=False)
@@ -273,7 +318,7 @@ def reply_approve(*, actor, letter: Letter) -> Letter:
     letter.approved_by = actor if getattr(actor, "pk", None) else None
     letter.approved_at = now
     _write_files(letter)
-    letter.save(update_fields=["status", "approved_by", "approved_at", "docx", "pdf"])
+    letter.save(update_fields=["status", "approved_by", "approved_at", "number", "docx", "pdf"])
 
     event_record(
         app,
@@ -300,6 +345,7 @@ def reply_approve(*, actor, letter: Letter) -> Letter:
     )
     bump(app, *fields)
     application_refresh_due(app)
+    applicant_messages.status_changed(app, "reply_pending")
     audit_record(
         actor=actor,
         action="foi.reply_approve",
@@ -359,14 +405,26 @@ def reply_return(*, actor, letter: Letter, reason: str) -> Letter:
 
 @transaction.atomic
 def reply_deliver(
-    *, actor, app: Application, method: str, date: dt.date, letter: Letter | None = None
+    *,
+    actor,
+    app: Application,
+    method: str,
+    date: dt.date,
+    letter: Letter | None = None,
+    tracking_number: str = "",
 ) -> Letter:
+    """Record how and when an approved letter reached its addressee (and, by post, the postal
+    tracking number); the applicant is told by email and SMS (`applicant_messages`)."""
     app = application_lock(app.pk)
     _require_unit(app)
     check_perm(actor, Action.EDIT, app.unit_id)
-    check_transition(app, "deliver")
     if method not in Delivery.values:
         raise ValidationFailed("请选择送达方式")
+    if letter is None or letter.kind.startswith("reply."):
+        check_transition(app, "deliver")
+    tracking_number = "".join((tracking_number or "").split()).upper()
+    if tracking_number and not re.fullmatch(r"[A-Z0-9-]{6,40}", tracking_number):
+        raise ValidationFailed("邮件单号应为6至40位字母或数字")
     if letter is None:
         letter = (
             app.letters.filter(status=Letter.Status.APPROVED)
@@ -379,6 +437,8 @@ def reply_deliver(
         letter = Letter.objects.select_for_update().get(pk=letter.pk, application=app)
         if letter.status != Letter.Status.APPROVED:
             raise ValidationFailed("只有已审核、尚未登记送达的文书可以登记送达")
+    if letter.kind.startswith("reply."):
+        check_transition(app, "deliver")
     if date is None:
         raise ValidationFailed("请填写送达日期")
     issued = letters.letter_date(letter)
@@ -389,15 +449,24 @@ def reply_deliver(
     letter.status = Letter.Status.RELEASED
     letter.delivery_method = method
     letter.delivered_on = date
-    letter.save(update_fields=["status", "delivery_method", "delivered_on"])
+    letter.tracking_number = tracking_number if method == Delivery.POST else ""
+    letter.save(update_fields=["status", "delivery_method", "delivered_on", "tracking_number"])
+    tail = f"（邮件单号：{letter.tracking_number}）" if letter.tracking_number else ""
     event_record(
         app,
         kind=Event.Kind.DELIVERED,
         date=date,
         actor=actor,
-        data={"letter": letter.pk, "method": method},
-        note=f"{letter.title}：{Delivery(method).label}",
+        data={"letter": letter.pk, "method": method, "tracking_number": letter.tracking_number},
+        note=f"{letter.title}：{Delivery(method).label}{tail}",
     )
+    if not letter.addressee:
+        applicant_messages.send_status(
+            app,
+            f"您的政府信息公开申请（查询码：{app.tracking_code}）的{letter.title}已于"
+            f"{format_date(date)}以{Delivery(method).label}方式送达{tail}。"
+            "请凭查询码和联系电话在网上查询办理情况。",
+        )
     bump(app)
     audit_record(
         actor=actor,
@@ -420,7 +489,7 @@ def notice_letter_issue(
 ) -> Letter:
     """An issued notice letter (fee notice, termination notice) with its files. Call inside the
     caller's transaction; the caller records the event and the audit."""
-    context = letters.letter_context(app, result=result, reasons=reasons, fee=fee)
+    context = letters.letter_context(app, result=result, reasons=reasons, fee=fee, kind=kind)
     title, body = letters.render_letter(kind, context)
     now = timezone.now()
     user = actor if getattr(actor, "pk", None) else None
@@ -436,7 +505,7 @@ def notice_letter_issue(
     )
     letter.application = app
     _write_files(letter)
-    letter.save(update_fields=["docx", "pdf"])
+    letter.save(update_fields=["number", "docx", "pdf"])
     return letter
 
 
@@ -465,3 +534,83 @@ def letter_template_update(*, actor, kind: str, title: str, body: str) -> Letter
         after={"title": title, "body": body},
     )
     return template
+
+
+_SETTINGS_FIELDS = ("review_body", "court", "number_pattern", "contact_person", "contact_phone")
+
+
+@transaction.atomic
+def unit_letter_settings_save(*, actor, unit, **fields) -> UnitLetterSettings:
+    """Set a unit's review body, court, letter number pattern and contact (the 公开办 or a
+    system administrator). The pattern must contain {seq} and may contain {year}."""
+    if not can_edit_templates(actor):
+        raise PermissionDenied("只有系统管理员或公开办可以设置文书的复议机关、法院和文号")
+    unknown = set(fields) - set(_SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationFailed("不能修改这些字段：" + "、".join(sorted(unknown)))
+    values = {k: " ".join(str(fields.get(k) or "").split()) for k in _SETTINGS_FIELDS}
+    if not values["review_body"] or not values["court"]:
+        raise ValidationFailed("请填写行政复议机关和管辖法院")
+    if "上一级行政机关或者" in values["review_body"]:
+        raise ValidationFailed(
+            "修订后的《行政复议法》已取消向上一级主管部门或本级人民政府选择申请的规定，请填写一个确定的复议机关"
+        )
+    pattern = values["number_pattern"]
+    if pattern:
+        if "{seq}" not in pattern:
+            raise ValidationFailed("文号格式须包含序号 {seq}，如：高新发改依申复〔{year}〕{seq}号")
+        try:
+            pattern.format(year=2026, seq=1)
+        except (KeyError, IndexError, ValueError):
+            raise ValidationFailed("文号格式只能使用 {year} 和 {seq} 两个占位符") from None
+    current = UnitLetterSettings.objects.select_for_update().filter(unit=unit).first()
+    before = {k: getattr(current, k) for k in _SETTINGS_FIELDS} if current else None
+    if current is None:
+        current = UnitLetterSettings(unit=unit)
+    for key, value in values.items():
+        setattr(current, key, value)
+    current.save()
+    audit_record(
+        actor=actor,
+        action="foi.unit_letter_settings",
+        obj=current,
+        unit=unit,
+        summary=f"设置{unit.name}的文书复议机关、法院和文号",
+        before=before,
+        after=values,
+    )
+    return current
+
+
+@transaction.atomic
+def letter_confirm_receipt(*, application_id: int, letter_id: int) -> Letter:
+    """The applicant, after the tracking-code lookup, confirms receipt of a letter delivered by
+    email or online (电子送达的确认): the time is recorded on the letter and the timeline."""
+    app = application_lock(application_id)
+    letter = (
+        Letter.objects.select_for_update()
+        .filter(pk=letter_id, application=app, status=Letter.Status.RELEASED)
+        .first()
+    )
+    if letter is None or letter.delivery_method not in (Delivery.EMAIL, Delivery.ONLINE):
+        raise ValidationFailed("该文书不是电子送达的文书")
+    if letter.confirmed_at is not None:
+        return letter
+    letter.confirmed_at = timezone.now()
+    letter.save(update_fields=["confirmed_at"])
+    event_record(
+        app,
+        kind=Event.Kind.NOTE,
+        date=timezone.localdate(),
+        data={"letter": letter.pk, "confirmed": True},
+        note=f"申请人确认收到{letter.title}（电子送达）",
+    )
+    audit_record(
+        actor=None,
+        action="foi.letter_confirm_receipt",
+        obj=app,
+        unit=app.unit,
+        summary=f"申请人确认收到电子送达的文书 {app.tracking_code}",
+        after={"letter": letter.pk},
+    )
+    return letter

@@ -64,8 +64,11 @@ def test_consultation():
 def test_uncovered_year_estimated():
     result = run("--received", "2026-12-21")
     assert result["estimated"] is True
-    assert result["warning"] == "2027年节假日安排尚未录入，期限按周末推算，可能不准确"
-    assert result["due"] == "2027-01-18"
+    assert result["warning"].startswith(
+        "2027年节假日安排尚未公布，期限按《全国年节及纪念日放假办法》"
+    )
+    # 元旦 (Friday 2027-01-01) is a statutory holiday: one day later than weekends only.
+    assert result["due"] == "2027-01-19"
 
 
 @pytest.mark.parametrize(

@@ -48,9 +48,17 @@ def test_every_default_template_states_the_remedies(kind, unit_a):
         app, result=result, reasons="理由。", fee={"fee_amount": "200元"}
     )
     _title, body = letters.render_letter(kind, context)
+    if kind not in letters.REMEDY_KINDS:  # notices of a step: no decision, no remedies
+        assert "行政复议" not in body
+        return
     assert letters.remedies_missing(body) == []
-    assert "行政复议" in body and "行政诉讼" in body and "60日" in body and "6个月" in body
+    assert "行政复议" in body and "行政诉讼" in body and "60日" in body
+    if kind == "reply.deny":  # 行政复议法 Art. 23: review first, then 15 days to sue
+        assert "应当先申请行政复议" in body and "15日内" in body and "6个月" not in body
+    else:
+        assert "6个月" in body
     assert "有管辖权的人民法院" in body
+    assert "上一级行政机关或者本级人民政府" not in body
     assert app.tracking_code in body and "张三" in body
 
 
@@ -95,7 +103,7 @@ def test_reconsideration_body_from_the_parent_unit_or_setting(settings):
     unit = UnitFactory(name="某区教育局", parent=parent)
     app = application(received=dt.date(2026, 11, 2), unit=unit)
     app.refresh_from_db()
-    assert letters.reconsideration_body(app) == "某区人民政府或者本级人民政府"
+    assert letters.reconsideration_body(app) == "某区人民政府"  # never the pre-2024 choice
     settings.FOI_RECONSIDERATION_BODY = "某市某区人民政府"
     _t, body = letters.render_letter(
         "reply.deny", letters.letter_context(app, result="deny.state_secret")
@@ -119,16 +127,21 @@ def test_docx_is_a_real_word_file_with_the_applicant_facing_text(unit_a):
     assert doc.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert "张三：" in texts
     assert app.tracking_code in full and "涉及第三方商业秘密。" in full
-    assert "行政复议" in full and "行政诉讼" in full and "60日" in full and "6个月" in full
+    assert "行政复议" in full and "行政诉讼" in full and "60日" in full and "15日" in full
     assert "2026年11月26日" in texts and f"{unit_a.name}（印章）" in texts
     assert doc.paragraphs[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    section = doc.sections[0]  # GB/T 9704: A4, 天头 37 mm, 订口 28 mm
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    grid = section._sectPr.find(qn("w:docGrid"))  # 22 lines of 28 characters
+    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "580"
     fonts = {
         r._element.rPr.rFonts.get(qn("w:eastAsia"))
         for p in doc.paragraphs
         for r in p.runs
         if r._element.rPr is not None
     }
-    assert {"宋体", "仿宋"} <= fonts
+    assert {"方正小标宋简体", "仿宋_GB2312"} <= fonts
 
 
 def test_pdf_is_a_real_pdf_with_the_applicant_facing_text(unit_a):
@@ -144,7 +157,7 @@ def test_pdf_is_a_real_pdf_with_the_applicant_facing_text(unit_a):
     text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
     assert "政府信息公开申请答复书" in text
     assert app.tracking_code in text and "张三" in text
-    assert "行政复议" in text and "行政诉讼" in text and "60日" in text and "6个月" in text
+    assert "行政复议" in text and "行政诉讼" in text and "60日" in text and "15日" in text
     assert "河长制工作经费" in text  # the long description is wrapped, not cut off
     assert letters.pdf_font() in {"GongkaiCJK", letters.CID_FONT}
 
@@ -162,7 +175,9 @@ def test_remedies_check_detects_each_missing_element():
 
 
 def _without_remedies(body: str) -> str:
-    return "\n".join(line for line in body.split("\n") if "行政复议" not in line)
+    return "\n".join(
+        line for line in body.split("\n") if "行政复议" not in line and "remedies" not in line
+    )
 
 
 def test_template_edit_refused_when_the_remedies_paragraph_is_removed(coordinator):

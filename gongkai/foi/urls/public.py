@@ -14,10 +14,12 @@ urlpatterns = [
     path("lookup/end/", public.lookup_end, name="lookup_end"),
     path("status/", public.status, name="status"),
     path("status/correction/", public.correction, name="correction"),
+    path("status/letters/<int:pk>/confirm/", public.letter_confirm, name="letter_confirm"),
     path(
         "status/letters/<int:pk>/<str:fmt>/",
         public.letter,
         name="letter",
     ),
     path("status/materials/<int:pk>/", public.material, name="material"),
+    path("receipt.pdf", public.receipt, name="receipt"),
 ]

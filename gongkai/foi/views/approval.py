@@ -11,6 +11,7 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.http import service_errors
 
 from ..forms.replies import ReturnForm
+from ..services import notices as notice_services
 from ..services import replies as reply_services
 from .access import visible_application
 from .letters import letter_of
@@ -22,11 +23,14 @@ def approve(request, app_id: int, letter_id: int):
     app = visible_application(request, app_id)
     letter = letter_of(app, letter_id)
     try:
-        reply_services.reply_approve(actor=request.user, letter=letter)
+        notice_services.letter_approve(actor=request.user, letter=letter)
     except ValidationFailed as exc:
         messages.error(request, exc.message)
         return redirect("foi:replies:letter", app.pk, letter.pk)
-    messages.success(request, "答复已审核通过，答复日期为今天；请登记送达")
+    if letter.kind.startswith("reply."):
+        messages.success(request, "答复已审核通过，答复日期为今天；请登记送达")
+    else:
+        messages.success(request, "告知书已审核通过；请登记送达")
     return redirect("foi:application_detail", application_id=app.pk)
 
 

@@ -32,6 +32,7 @@ def deliver(request, app_id: int):
                 method=form.cleaned_data["method"],
                 date=form.cleaned_data["date"],
                 letter=letter,
+                tracking_number=form.cleaned_data.get("tracking_number") or "",
             )
         except ValidationFailed as exc:
             form.add_error(None, exc.message)

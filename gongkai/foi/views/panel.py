@@ -64,8 +64,11 @@ def reply_panel_context(request, app: Application) -> dict:
         "can_approve": approver,
         "can_draft": editable and bool(app.unit_id) and transitions.can(app, "draft_reply"),
         "can_deliver": editable
-        and transitions.can(app, "deliver")
-        and any(lt.status == Letter.Status.APPROVED for lt in app_letters),
+        and any(
+            lt.status == Letter.Status.APPROVED
+            and (not lt.kind.startswith("reply.") or transitions.can(app, "deliver"))
+            for lt in app_letters
+        ),
         "can_fee_notice": editable and transitions.can(app, "fee_notice"),
         "awaiting_fee": app.status == Status.AWAITING_FEE,
         "fee_event": fee_event,

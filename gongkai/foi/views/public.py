@@ -57,6 +57,8 @@ from ..similarity import normalize
 logger = logging.getLogger(__name__)
 
 CONFIRMATION_KEY = "foi_public_confirmation"
+#: the application just submitted from this session, for printing its 回执
+RECEIPT_KEY = "foi_public_receipt"
 LOOKUP_KEY = "foi_public_lookup"
 CORRECTION_DONE_KEY = "foi_public_correction_done"
 LOOKUP_SECONDS = 30 * 60
@@ -160,6 +162,7 @@ def apply(request):
         return _render_form(request, form)
 
     ratelimits.consume(request, "apply")
+    request.session[RECEIPT_KEY] = application.pk
     request.session[CONFIRMATION_KEY] = {
         "code": application.tracking_code,
         "arrived_at": application.arrived_at.isoformat(),
@@ -326,3 +329,33 @@ def material(request, pk: int):
         raise Http404("查询已过期")
     found = selectors.released_material_download(application_id=application_id, material_id=pk)
     return _send(found, "材料不存在")
+
+
+@never_cache
+@require_GET
+def receipt(request):
+    """The printable 回执 (PDF) of the application submitted from, or looked up in, this session."""
+    from .. import receipts
+    from ..models import Application
+
+    application_id = _looked_up(request) or request.session.get(RECEIPT_KEY)
+    app = Application.objects.filter(pk=application_id).first() if application_id else None
+    if app is None:
+        raise Http404("查询已过期")
+    content = receipts.application_receipt_pdf(app)
+    return _no_store(download_response(content, filename=f"{app.tracking_code}-回执.pdf"))
+
+
+@never_cache
+@require_POST
+def letter_confirm(request, pk: int):
+    from ..services.replies import letter_confirm_receipt
+
+    application_id = _looked_up(request)
+    if application_id is None:
+        raise Http404("查询已过期")
+    try:
+        letter_confirm_receipt(application_id=application_id, letter_id=pk)
+    except ValidationFailed as exc:
+        raise Http404(exc.message) from None
+    return redirect("foi_public:status")

@@ -73,3 +73,45 @@ def template_edit(request, kind: str):
             "default_body": letters.DEFAULT_TEMPLATES[kind][2],
         },
     )
+
+
+@service_errors
+def unit_settings_list(request):
+    """Every unit's review body, court, number pattern and contact for the letters."""
+    from gongkai.orgs.models import Unit
+
+    _require_template_editor(request.user)
+    units = Unit.objects.filter(is_active=True).select_related("letter_settings")
+    rows = [{"unit": u, "settings": letters.unit_settings(u)} for u in units]
+    return render(request, "foi/replies/unit_settings.html", {"rows": rows})
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def unit_settings_edit(request, unit_id: int):
+    from django.shortcuts import get_object_or_404
+
+    from gongkai.orgs.models import Unit
+
+    from ..forms.replies import UnitLetterSettingsForm
+
+    _require_template_editor(request.user)
+    unit = get_object_or_404(Unit, pk=unit_id)
+    current = letters.unit_settings(unit)
+    initial = (
+        {k: getattr(current, k) for k in UnitLetterSettingsForm.base_fields}
+        if current
+        else {"contact_phone": unit.contact_phone}
+    )
+    form = UnitLetterSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply_services.unit_letter_settings_save(
+                actor=request.user, unit=unit, **form.cleaned_data
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存")
+            return redirect("foi:replies_office:unit_settings")
+    return render(request, "foi/replies/unit_settings_edit.html", {"unit": unit, "form": form})

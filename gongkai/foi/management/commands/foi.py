@@ -5,7 +5,11 @@
     gongkai foi deadline --received 2026-09-28 --correction-requested 2026-09-30 \\
         --correction-received 2026-10-15 --consultation 2026-10-19 2026-10-23 --extension 10
 
-Prints JSON (UTF-8, not escaped). When part of the computation falls in a year the working-day
+    gongkai foi sample-letters DIR
+        every letter type (答复书、告知书、意见书、函、缴费通知书), a 送达回证 and an application
+        回执 for a made-up case, as DOCX and PDF into DIR (nothing is kept in the database)
+
+`deadline` prints JSON (UTF-8, not escaped). When part of the computation falls in a year the working-day
 calendar does not cover, the JSON also has "estimated": true and "warning": "2027年节假日安排尚未
 录入，期限按周末推算，可能不准确". A paused clock (a correction requested, not received) gives
 "due": null and "paused": true. Bad input: a Chinese message on stderr, exit status 2.
@@ -66,6 +70,8 @@ class Command(BaseCommand):
             "--extension", help=f"经负责人同意延长的工作日数（1–{MAX_EXTENSION_WORKDAYS}）"
         )
         p.add_argument("--delay", help="第三十五条确定的延迟答复期限，YYYY-MM-DD")
+        samples = sub.add_parser("sample-letters", help="为虚构案例生成全部文书样本（DOCX、PDF）")
+        samples.add_argument("dir", help="输出目录")
 
     def execute(self, *args, **options):
         try:
@@ -77,9 +83,23 @@ class Command(BaseCommand):
             sys.exit(exc.returncode)
 
     def handle(self, *args, **options):
+        if options["subcommand"] == "sample-letters":
+            from gongkai.foi.samples import sample_letters_write
+
+            try:
+                written = sample_letters_write(options["dir"])
+            except DatabaseError:
+                raise CommandError(
+                    "无法读写数据库，请先运行 gongkai migrate", returncode=1
+                ) from None
+            except OSError as exc:
+                raise _fail(f"无法写入目录“{options['dir']}”：{exc.strerror}") from None
+            for path in written:
+                self.stdout.write(str(path))
+            return
         events = self._events(options)  # bad input fails first, whatever the database
         try:
-            calendar = workdays.get_calendar()
+            calendar = workdays.get_calendar(provisional=True)
         except DatabaseError:
             raise CommandError(
                 "无法读取数据库中的节假日安排，请先运行 gongkai migrate", returncode=1
