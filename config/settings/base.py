@@ -78,6 +78,7 @@ LOCAL_APPS = [
     "gongkai.catalog",
     "gongkai.foi",
     "gongkai.search",
+    "gongkai.datasets",
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.demo",
