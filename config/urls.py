@@ -18,6 +18,8 @@ urlpatterns = [
     path("workbench/search/", include("gongkai.search.urls_staff")),
     path("search/", include("gongkai.search.urls_public")),
     path("workbench/catalog/", include("gongkai.catalog.urls")),
+    path("workbench/datasets/", include("gongkai.datasets.urls.staff")),
+    path("sjfb/", include("gongkai.datasets.urls.public")),
     path("workbench/notifications/", include("gongkai.core.notifications.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("api/", include("gongkai.api.urls")),

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models import CharField, Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -124,7 +124,7 @@ def view(period: Period, params: Mapping[str, str]) -> View:
     date_field = next((f for f in fields if f.type == FieldType.DATE), None)
     if date_field is not None:
         lo, hi = (params.get("from") or "").strip()[:10], (params.get("to") or "").strip()[:10]
-        key = KT(f"data__{date_field.name}")
+        key = Cast(KT(f"data__{date_field.name}"), CharField())
         if _iso(lo):
             qs = qs.alias(_d=key).filter(_d__gte=lo)
             v.date_from = lo

@@ -1,0 +1,228 @@
+"""Workbench pages (upload → preview → confirm, hand entry, review) and the public pages
+(table, facets, sorting, chart, downloads; identity numbers masked)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gongkai.datasets.models import Period, PeriodStatus, Record
+from gongkai.datasets.services.imports import import_rows
+from gongkai.datasets.services.periods import period_publish, period_submit
+from gongkai.datasets.tests.factories import (
+    WATER_HEADER,
+    builtin_dataset,
+    credit_code,
+    csv_bytes,
+    water_rows,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def water(unit_a):
+    return builtin_dataset("water-quality", unit_a)
+
+
+def publish(staff, dataset, header, rows, name="d.csv", **kwargs) -> Period:
+    result = import_rows(
+        actor=staff["liaison"],
+        dataset=dataset,
+        stream=io.BytesIO(csv_bytes([header, *rows])),
+        name=name,
+        **kwargs,
+    )
+    assert result.ok, result.errors
+    period = Period.objects.get(dataset=dataset, key=result.period_key)
+    period_submit(actor=staff["liaison"], period=period)
+    return period_publish(actor=staff["reviewer"], period=period)
+
+
+def test_upload_preview_confirm(login, staff, water):
+    client = login(staff["liaison"])
+    data = csv_bytes([WATER_HEADER, *water_rows(n=3)], encoding="gbk")
+    response = client.post(
+        "/workbench/datasets/water-quality/import/",
+        {"file": SimpleUploadedFile("水质.csv", data), "period": ""},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "全部 3 行校验通过" in body and "竹仙洞水库" in body and "gb18030" in body
+    assert not Record.objects.exists()
+    token = response.context["token"]
+    response = client.post("/workbench/datasets/water-quality/import/confirm/", {"token": token})
+    assert response.status_code == 302
+    assert response["Location"] == "/workbench/datasets/water-quality/periods/2026-10/"
+    assert Record.objects.count() == 3
+    # the token is spent
+    response = client.post("/workbench/datasets/water-quality/import/confirm/", {"token": token})
+    assert Record.objects.count() == 3
+
+
+def test_upload_with_errors_shows_them_and_offers_no_confirm(login, staff, water):
+    client = login(staff["liaison"])
+    rows = water_rows(n=2)
+    rows[1][4] = "六类"
+    response = client.post(
+        "/workbench/datasets/water-quality/import/",
+        {"file": SimpleUploadedFile("w.csv", csv_bytes([WATER_HEADER, *rows]))},
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "发现 1 处错误" in body and "“六类”不是可选值" in body and "确认导入" not in body
+
+
+def test_other_units_and_the_public_cannot_reach_staff_pages(login, staff, water, client):
+    assert client.get("/workbench/datasets/water-quality/").status_code == 302  # to login
+    response = login(staff["liaison_b"]).get("/workbench/datasets/water-quality/")
+    assert response.status_code == 404
+
+
+def test_template_download_has_headers_and_dropdowns(login, staff, water):
+    response = login(staff["liaison"]).get("/workbench/datasets/water-quality/template.xlsx")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    header = [c.value for c in wb["数据"][1]]
+    assert header == [
+        "*监测月份",
+        "*水源名称",
+        "*水源类型",
+        "监测断面",
+        "*水质类别",
+        "*达标情况",
+        "超标项目",
+        "备注",
+    ]
+    assert wb["数据"].data_validations.dataValidation
+    # the template's own header row imports (required marks are ignored)
+    assert "填写说明" in wb.sheetnames
+
+
+def test_hand_entry_form(login, staff, water):
+    client = login(staff["liaison"])
+    values = dict(zip([f.name for f in water.fields.all()], water_rows(n=1)[0], strict=True))
+    response = client.post(
+        "/workbench/datasets/water-quality/entry/", {**values, "water_class": "X"}
+    )
+    assert response.status_code == 422 and "不是可选值" in response.content.decode()
+    response = client.post(
+        "/workbench/datasets/water-quality/entry/", {**values, "period": "2026-10"}
+    )
+    assert response.status_code == 302 and Record.objects.count() == 1
+
+
+def test_review_through_the_pages(login, staff, water, client):
+    import_rows(
+        actor=staff["liaison"],
+        dataset=water,
+        stream=io.BytesIO(csv_bytes([WATER_HEADER, *water_rows()])),
+        name="w.csv",
+    )
+    url = "/workbench/datasets/water-quality/periods/2026-10/"
+    login(staff["liaison"]).post(url + "submit/")
+    assert Period.objects.get().status == PeriodStatus.SUBMITTED
+    page = login(staff["reviewer"]).get(url)
+    assert "审核通过并发布" in page.content.decode() and "未发现个人信息" in page.content.decode()
+    client.post(url + "publish/")
+    assert Period.objects.get().status == PeriodStatus.PUBLISHED
+
+
+def test_public_period_page_table_facets_sort_chart(staff, water, client):
+    publish(staff, water, WATER_HEADER, water_rows(n=10))
+    response = client.get("/sjfb/water-quality/2026-10/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "集中式生活饮用水水源水质监测" in body and "竹仙洞水库" in body
+    assert 'id="dataset-chart-data"' in body and "echarts.min.js" in body
+    chart = response.context["chart"]
+    assert chart["type"] == "bar" and "竹仙洞水库" in chart["categories"]
+    facets = {f["field"].name: f["values"] for f in response.context["facets"]}
+    assert {v["value"]: v["count"] for v in facets["compliance"]} == {"达标": 8, "不达标": 2}
+    filtered = client.get("/sjfb/water-quality/2026-10/?compliance=不达标")
+    assert filtered.context["page"].paginator.count == 2
+    ordered = client.get("/sjfb/water-quality/2026-10/?sort=-source_name")
+    first = ordered.context["rows"][0]
+    assert first[1] == max(r[1] for r in ordered.context["rows"])
+    assert client.get("/sjfb/").status_code == 200
+    assert "water-quality" in client.get("/sjfb/").content.decode()
+
+
+def test_public_downloads_of_the_filtered_view(staff, water, client):
+    publish(staff, water, WATER_HEADER, water_rows(n=10))
+    base = "/sjfb/water-quality/2026-10/?compliance=不达标&format="
+    csv_response = client.get(base + "csv")
+    assert csv_response.status_code == 200 and "attachment" in csv_response["Content-Disposition"]
+    text = csv_response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("监测月份,水源名称") and len(text.splitlines()) == 3
+    xlsx = openpyxl.load_workbook(io.BytesIO(client.get(base + "xlsx").content))
+    assert xlsx.active.max_row == 3
+    data = json.loads(client.get(base + "json").content)
+    assert data["dataset"] == "water-quality" and len(data["records"]) == 2
+    assert client.get(base + "exe").status_code == 404
+
+
+def test_identity_numbers_are_masked_and_not_searchable(staff, unit_a, client):
+    penalty = builtin_dataset("admin-penalty", unit_a)
+    labels = [f.label for f in penalty.fields.all()]
+    code = credit_code()
+    values = {
+        "行政相对人名称": "某某小吃店",
+        "行政相对人类别": "个体工商户",
+        "证件类型": "身份证",
+        "证件号码": "44040219900307123X",
+        "行政处罚决定书文号": "珠高市监罚〔2026〕1号",
+        "违法行为类型": "未按规定公示",
+        "违法事实": "未公示许可证",
+        "处罚依据": "《食品安全法》",
+        "处罚类别": "警告",
+        "处罚内容": "警告",
+        "处罚决定日期": "2026-10-09",
+        "处罚有效期": "2027-10-08",
+        "处罚机关": "珠海高新区市场监督管理局",
+        "处罚机关统一社会信用代码": code,
+        "数据来源单位": "珠海高新区市场监督管理局",
+        "数据来源单位统一社会信用代码": code,
+    }
+    from gongkai.core.pii import id_check_char
+
+    number = "44040219900307123" + id_check_char("44040219900307123")
+    values["证件号码"] = number
+    publish(staff, penalty, labels, [[values.get(label, "") for label in labels]])
+    assert Record.objects.get().data["id_number"] == number  # staff keep it
+    page = client.get("/sjfb/admin-penalty/register/")
+    body = page.content.decode()
+    assert "某某小吃店" in body and number not in body and "440*************" in body
+    assert (
+        client.get(f"/sjfb/admin-penalty/register/?q={number}").context["page"].paginator.count == 0
+    )
+    for fmt in ("csv", "json"):
+        assert number not in client.get(
+            f"/sjfb/admin-penalty/register/?format={fmt}"
+        ).content.decode("utf-8-sig")
+    # the register's date range
+    assert (
+        client.get("/sjfb/admin-penalty/register/?from=2026-10-10").context["page"].paginator.count
+        == 0
+    )
+    assert (
+        client.get("/sjfb/admin-penalty/register/?from=2026-10-01&to=2026-10-31")
+        .context["page"]
+        .paginator.count
+        == 1
+    )
+
+
+def test_unpublished_is_not_public(staff, water, client):
+    import_rows(
+        actor=staff["liaison"],
+        dataset=water,
+        stream=io.BytesIO(csv_bytes([WATER_HEADER, *water_rows()])),
+        name="w.csv",
+    )
+    assert client.get("/sjfb/water-quality/").status_code == 404
+    assert client.get("/sjfb/water-quality/2026-10/").status_code == 404

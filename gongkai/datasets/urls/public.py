@@ -1,0 +1,13 @@
+"""/sjfb/ — the public pages of 数据发布 (see `gongkai.datasets.views.public`)."""
+
+from django.urls import path
+
+from ..views import public
+
+app_name = "datasets_public"
+
+urlpatterns = [
+    path("", public.index, name="index"),
+    path("<slug:slug>/", public.dataset, name="dataset"),
+    path("<slug:slug>/<str:key>/", public.period, name="period"),
+]
