@@ -8,9 +8,10 @@ class DatasetsConfig(AppConfig):
     verbose_name = _("数据发布")
 
     def ready(self):
-        from . import notifications
+        from . import notifications, reminders
 
         notifications.register()
+        reminders.register()
         from gongkai.core.menu import MenuItem, register
         from gongkai.orgs.permissions import Action
 

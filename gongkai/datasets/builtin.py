@@ -55,6 +55,8 @@ class Builtin:
     plan_text: str = ""  # a phrase of the plan item's text
     chart: dict = field(default_factory=dict)
     description: str = ""
+    deadline_workdays: int | None = None
+    deadline_field: str = ""
 
 
 ROMAN = {"I类": "Ⅰ类", "II类": "Ⅱ类", "III类": "Ⅲ类", "IV类": "Ⅳ类", "V类": "Ⅴ类", "劣V类": "劣Ⅴ类"}
@@ -214,6 +216,8 @@ BUILTINS: list[Builtin] = [
         period_kind=PeriodKind.REGISTER,
         column="spyp",
         plan_text="双公示",
+        deadline_workdays=7,
+        deadline_field="decision_date",
     ),
     Builtin(
         "admin-penalty",
@@ -247,6 +251,8 @@ BUILTINS: list[Builtin] = [
         period_kind=PeriodKind.REGISTER,
         column="spyp",
         plan_text="推进行政处罚公开",
+        deadline_workdays=7,
+        deadline_field="decision_date",
     ),
     Builtin(
         "blacklist",
@@ -317,6 +323,8 @@ def builtin_datasets_ensure(*, actor=None) -> EnsureResult:
                 plan_item=_plan_item(spec.plan_text, unit),
                 chart=spec.chart,
                 is_builtin=True,
+                deadline_workdays=spec.deadline_workdays,
+                deadline_field=spec.deadline_field,
             )
             result.created.append(spec.slug)
     return result

@@ -67,6 +67,13 @@ class Dataset(models.Model):
     #: How the portal draws the chart: {"type": "line", "fields": [...]} (sum per month over
     #: the published periods) or {"type": "bar", "category": name, "series": name} (counts).
     chart = models.JSONField(_("图表"), default=dict, blank=True)
+    #: A publication deadline per record: each record dated (by `deadline_field`, a date field)
+    #: after the last publication must be published within this many working days
+    #: (双公示: 7 working days from the decision date). Tracked through the reminder engine.
+    deadline_workdays = models.PositiveSmallIntegerField(
+        _("公示时限（工作日）"), null=True, blank=True
+    )
+    deadline_field = models.CharField(_("时限起算字段"), max_length=60, blank=True)
     is_builtin = models.BooleanField(_("内置"), default=False)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -154,6 +161,9 @@ class Period(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    #: The earliest publication deadline of the draft's new records (see
+    #: `Dataset.deadline_workdays`); cleared on publication.
+    due_date = models.DateField(_("公示时限"), null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -10,6 +10,7 @@ revision stays public until the draft is approved.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from itertools import chain
@@ -19,6 +20,7 @@ from django.db import transaction
 
 from gongkai.core.audit import audit_record
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.workdays import deadline_estimate
 from gongkai.orgs.permissions import Action, check_perm
 
 from ..models import (
@@ -109,6 +111,31 @@ def _start_draft(period: Period, *, copy_published: bool) -> int:
     return revision
 
 
+def publication_due(dataset: Dataset, value) -> dt.date | None:
+    """The publication deadline of a record dated `value` (ISO date), for datasets with one."""
+    if not dataset.deadline_workdays or not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return deadline_estimate(day, dataset.deadline_workdays).date
+
+
+def _published_fingerprints(dataset: Dataset, key: str | None, specs) -> set[int]:
+    """Fingerprints of the published rows (to tell new records from republished ones)."""
+    if not dataset.deadline_workdays or key is None:
+        return set()
+    period = Period.objects.filter(dataset=dataset, key=key, published_revision__gt=0).first()
+    if period is None:
+        return set()
+    rows = Record.objects.filter(period=period, revision=period.published_revision)
+    return {
+        hash(tuple(data.get(s.name) for s in specs))
+        for data in rows.values_list("data", flat=True).iterator(chunk_size=BATCH)
+    }
+
+
 def import_rows(
     *,
     actor,
@@ -151,6 +178,8 @@ def import_rows(
         optional_missing = [s for s in header.missing if not s.required]
         seen: dict[int, int] = {}
         state = {"period": None, "revision": 0, "batch": []}
+        published = _published_fingerprints(dataset, key, specs)
+        due: dt.date | None = None
 
         def flush() -> None:
             if state["batch"]:
@@ -193,6 +222,10 @@ def import_rows(
                         error(number, "", f"与第{seen[fingerprint]}行完全相同（重复行）")
                         continue
                     seen[fingerprint] = number
+                    if dataset.deadline_workdays and fingerprint not in published:
+                        row_due = publication_due(dataset, data.get(dataset.deadline_field))
+                        if row_due is not None and (due is None or row_due < due):
+                            due = row_due
                     if len(result.preview) < PREVIEW_ROWS:
                         result.preview.append(
                             {
@@ -225,6 +258,7 @@ def import_rows(
                 flush()
                 period = state["period"]
                 period.draft_rows = result.imported
+                period.due_date = due
                 period.status = PeriodStatus.DRAFT
                 period.source_name = name[:255]
                 period.return_reason = ""
@@ -287,6 +321,9 @@ def record_add(*, actor, dataset: Dataset, period_key: str | None, values: dict)
         .first()
     )
     record = Record.objects.create(period=period, revision=revision, row=(last or 1) + 1, data=data)
+    row_due = publication_due(dataset, data.get(dataset.deadline_field))
+    if row_due is not None and (period.due_date is None or row_due < period.due_date):
+        period.due_date = row_due
     period.draft_rows += 1
     period.status = PeriodStatus.DRAFT
     period.save()

@@ -179,6 +179,7 @@ def period_publish(
     period.draft_rows = 0
     period.status = PeriodStatus.PUBLISHED
     period.published_at = now
+    period.due_date = None
     period.save()
     if old:
         Record.objects.filter(period=period, revision__lte=old).delete()
@@ -230,6 +231,7 @@ def period_discard_draft(*, actor, period: Period) -> Period:
     rows = period.draft_rows
     period.draft_revision = 0
     period.draft_rows = 0
+    period.due_date = None
     period.status = PeriodStatus.PUBLISHED if period.published_revision else PeriodStatus.EMPTY
     period.save()
     audit_record(

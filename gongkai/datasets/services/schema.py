@@ -66,6 +66,8 @@ def dataset_create(
     plan_item=None,
     chart: dict | None = None,
     is_builtin: bool = False,
+    deadline_workdays: int | None = None,
+    deadline_field: str = "",
 ) -> Dataset:
     """A new dataset with its schema (公开办 only)."""
     if actor is not None:
@@ -77,6 +79,10 @@ def dataset_create(
     if period_kind not in PeriodKind.values:
         raise ValidationFailed("数据周期无效")
     clean = _clean_fields(fields)
+    if deadline_workdays and not any(
+        f["name"] == deadline_field and f["type"] == FieldType.DATE for f in clean
+    ):
+        raise ValidationFailed("公示时限须按一个日期字段起算")
     dataset = Dataset.objects.create(
         slug=slug,
         title=title.strip(),
@@ -87,6 +93,8 @@ def dataset_create(
         period_kind=period_kind,
         chart=chart or {},
         is_builtin=is_builtin,
+        deadline_workdays=deadline_workdays or None,
+        deadline_field=deadline_field if deadline_workdays else "",
     )
     Field.objects.bulk_create(
         Field(dataset=dataset, position=n, **spec) for n, spec in enumerate(clean)

@@ -24,6 +24,8 @@ def builtin_dataset(slug: str, unit, **kwargs) -> Dataset:
         period_kind=spec.period_kind,
         chart=spec.chart,
         is_builtin=True,
+        deadline_workdays=spec.deadline_workdays,
+        deadline_field=spec.deadline_field,
         **kwargs,
     )
 
