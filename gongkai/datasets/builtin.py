@@ -116,7 +116,7 @@ BUILTINS: list[Builtin] = [
         ],
         column="sysz",
         plan_text="水源水质监测",
-        chart={"type": "count", "category": "source_name", "series": "water_class"},
+        chart={"type": "levels", "category": "source_name", "value": "water_class"},
     ),
     Builtin(
         "housing-transactions",

@@ -206,6 +206,31 @@ def chart(period: Period) -> dict | None:
     by_name = {f.name: f for f in fields_of(dataset)}
     kind = spec.get("type")
     records = Record.objects.filter(period=period, revision=period.published_revision)
+    if kind == "levels" and spec.get("category") in by_name and spec.get("value") in by_name:
+        # an ordered class (水质类别) per category (水源) over the months up to this period
+        cat, val = by_name[spec["category"]], by_name[spec["value"]]
+        periods = list(published_periods(dataset).filter(key__lte=period.key).order_by("-key")[:12])
+        periods.reverse()
+        values: dict[tuple[int, str], str] = {}
+        categories: list[str] = []
+        rows = Record.objects.filter(
+            period__in=periods, revision=F("period__published_revision")
+        ).order_by("period__key", "row")
+        for period_id, data in rows.values_list("period_id", "data"):
+            c = data.get(cat.name) or ""
+            if c not in categories:
+                categories.append(c)
+            values.setdefault((period_id, c), data.get(val.name))
+        return {
+            "type": "line",
+            "title": f"{val.label}（按{cat.label}、月份）",
+            "categories": [p.label for p in periods],
+            "levels": list(val.choices),
+            "series": [
+                {"name": c, "data": [values.get((p.pk, c)) for p in periods]}
+                for c in categories[:20]
+            ],
+        }
     if kind == "count" and spec.get("category") in by_name and spec.get("series") in by_name:
         cat, ser = by_name[spec["category"]], by_name[spec["series"]]
         counter: Counter = Counter()
@@ -245,7 +270,8 @@ def chart(period: Period) -> dict | None:
         names = [n for n in spec.get("fields", []) if n in by_name and by_name[n].is_numeric]
         if not names:
             return None
-        periods = list(published_periods(dataset).order_by("key")[:36])
+        periods = list(published_periods(dataset).filter(key__lte=period.key)[:36])
+        periods.reverse()
         sums = {}
         for n in names:
             sums[n] = {

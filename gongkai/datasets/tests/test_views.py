@@ -140,7 +140,9 @@ def test_public_period_page_table_facets_sort_chart(staff, water, client):
     assert "集中式生活饮用水水源水质监测" in body and "竹仙洞水库" in body
     assert 'id="dataset-chart-data"' in body and "echarts.min.js" in body
     chart = response.context["chart"]
-    assert chart["type"] == "bar" and "竹仙洞水库" in chart["categories"]
+    assert chart["type"] == "line" and chart["categories"] == ["2026年10月"]
+    assert chart["levels"] == ["Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类", "Ⅴ类", "劣Ⅴ类"]
+    assert {"name": "竹仙洞水库", "data": ["Ⅱ类"]} in chart["series"]
     facets = {f["field"].name: f["values"] for f in response.context["facets"]}
     assert {v["value"]: v["count"] for v in facets["compliance"]} == {"达标": 8, "不达标": 2}
     filtered = client.get("/sjfb/water-quality/2026-10/?compliance=不达标")
@@ -226,3 +228,73 @@ def test_unpublished_is_not_public(staff, water, client):
     )
     assert client.get("/sjfb/water-quality/").status_code == 404
     assert client.get("/sjfb/water-quality/2026-10/").status_code == 404
+
+
+def test_charts_over_months(staff, water, unit_a, client):
+    publish(staff, water, WATER_HEADER, water_rows("2026-09", 5))
+    rows = water_rows("2026-10", 5)
+    rows[0][4] = "Ⅲ类"
+    publish(staff, water, WATER_HEADER, rows)
+    chart = client.get("/sjfb/water-quality/2026-10/").context["chart"]
+    assert chart["categories"] == ["2026年9月", "2026年10月"]
+    assert {"name": "竹仙洞水库", "data": ["Ⅱ类", "Ⅲ类"]} in chart["series"]
+    # the September page does not show October
+    assert client.get("/sjfb/water-quality/2026-09/").context["chart"]["categories"] == [
+        "2026年9月"
+    ]
+
+    housing = builtin_dataset("housing-transactions", unit_a)
+    header = ["月份", "区域", "用途", "成交套数", "成交面积", "成交均价"]
+    for month, units in (("2026-09", (10, 5)), ("2026-10", (7, 1))):
+        rows = [
+            [month, "唐家湾", "住宅", units[0], "1000.5", 20000],
+            [month, "淇澳", "商业", units[1], 99.5, ""],
+        ]
+        publish(staff, housing, header, rows)
+    chart = client.get("/sjfb/housing-transactions/2026-10/").context["chart"]
+    assert chart["categories"] == ["2026年9月", "2026年10月"]
+    assert chart["series"][0] == {"name": "成交套数（套）", "data": [15, 8]}
+    assert chart["series"][1] == {"name": "成交面积（平方米）", "data": [1100.0, 1100.0]}
+
+
+def test_credit_platform_export_is_whole_filtered_by_date_and_audited(staff, unit_a, login, client):
+    from gongkai.core.models import AuditEvent
+    from gongkai.core.pii import id_check_char
+
+    licensing = builtin_dataset("admin-licensing", unit_a)
+    labels = [f.label for f in licensing.fields.all()]
+    code = credit_code()
+    number = "44040219900307123" + id_check_char("44040219900307123")
+
+    def row(n, decided):
+        values = {
+            "行政相对人名称": f"某某小吃店{n}",
+            "行政相对人类别": "个体工商户",
+            "证件类型": "身份证",
+            "证件号码": number,
+            "行政许可决定文书名称": "食品经营许可决定书",
+            "行政许可决定文书号": f"珠高市监许〔2026〕{n}号",
+            "许可类别": "普通",
+            "许可内容": "食品经营",
+            "许可决定日期": decided,
+            "有效期自": decided,
+            "有效期至": "2031-10-08",
+            "许可机关": "珠海高新区市场监督管理局",
+            "许可机关统一社会信用代码": code,
+            "当前状态": "有效",
+            "数据来源单位": "珠海高新区市场监督管理局",
+            "数据来源单位统一社会信用代码": code,
+        }
+        return [values.get(label, "") for label in labels]
+
+    publish(staff, licensing, labels, [row(1, "2026-09-10"), row(2, "2026-10-09")])
+    url = "/workbench/datasets/admin-licensing/periods/register/export/"
+    response = login(staff["liaison"]).get(url + "?from=2026-10-01&to=2026-10-31&format=csv")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == ["行政相对人名称", "行政相对人类别", "统一社会信用代码"]
+    assert len(lines) == 2 and number in lines[1] and "某某小吃店2" in lines[1]
+    assert AuditEvent.objects.filter(action="datasets.credit_export").count() == 1
+    xlsx = login(staff["liaison"]).get(url + "?format=xlsx")
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.max_row == 3
+    assert login(staff["liaison_b"]).get(url).status_code == 404

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/periods/<str:key>/submit/", staff.period_submit, name="period_submit"),
     path("<slug:slug>/periods/<str:key>/return/", staff.period_return, name="period_return"),
     path("<slug:slug>/periods/<str:key>/publish/", staff.period_publish, name="period_publish"),
+    path("<slug:slug>/periods/<str:key>/export/", staff.period_export, name="period_export"),
     path("<slug:slug>/periods/<str:key>/discard/", staff.period_discard, name="period_discard"),
     path(
         "<slug:slug>/periods/<str:key>/rows/<int:row>/delete/",

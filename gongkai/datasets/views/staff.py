@@ -22,6 +22,7 @@ from ..exports import template_xlsx
 from ..models import PeriodStatus, Record
 from ..selectors import staff as selectors
 from ..services import imports, periods
+from ..services.exports import credit_export
 from ..services.periods import pii_findings
 
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -285,3 +286,23 @@ def record_delete(request, slug, key, row):
         messages.success(request, f"已删除第{row}行")
 
     return _period_action(request, slug, key, act)
+
+
+@service_errors
+@require_GET
+def period_export(request, slug, key):
+    """The published records whole, for the credit platform (a date range; CSV or XLSX)."""
+    dataset = selectors.dataset_for(request.user, slug)
+    period = selectors.period_for(request.user, dataset, key)
+    try:
+        content, name = credit_export(
+            actor=request.user,
+            period=period,
+            fmt=request.GET.get("format", "csv"),
+            date_from=request.GET.get("from", ""),
+            date_to=request.GET.get("to", ""),
+        )
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("datasets:period", slug=slug, key=key)
+    return download_response(content, filename=name)

@@ -11,11 +11,12 @@
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: data.levels ? "item" : "axis" },
       legend: { type: "scroll", top: 0 },
       grid: { left: 60, right: 20, top: 40, bottom: 60 },
       xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value" },
+      // an ordered class (水质类别 Ⅰ类 … 劣Ⅴ类) is a category axis, best at the bottom
+      yAxis: data.levels ? { type: "category", data: data.levels, inverse: false } : { type: "value" },
       series: data.series.map(function (s) {
         return { name: s.name, type: data.type, data: s.data, stack: data.stack ? "total" : undefined, smooth: data.type === "line" };
       })
