@@ -8,6 +8,7 @@ import loop does no database work per cell. `convert(spec, raw)` returns the sto
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -197,6 +198,23 @@ def _id_number(raw) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=8192)
+def _cached(kind: str, text: str):
+    """Codes, dates and months repeat down a column (the authority's code, a decision date):
+    their conversion of a text is remembered (the result, or the refusal)."""
+    try:
+        if kind == FieldType.USCC:
+            return _uscc(text), None
+        if kind == FieldType.DATE:
+            return _date(text), None
+        return _month(text), None
+    except BadValue as exc:
+        return None, exc.reason
+
+
+_CACHED_KINDS = frozenset({FieldType.USCC, FieldType.DATE, FieldType.MONTH})
+
+
 def convert(spec: FieldSpec, raw):
     """The stored value of one cell (None when empty and optional)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -204,6 +222,11 @@ def convert(spec: FieldSpec, raw):
             raise BadValue("必填项为空")
         return None
     kind = spec.type
+    if kind in _CACHED_KINDS and isinstance(raw, str):
+        value, reason = _cached(kind, raw)
+        if reason is not None:
+            raise BadValue(reason)
+        return value
     if kind == FieldType.TEXT:
         text = text_of(raw)
         limit = int(spec.rules.get("max_length", 500))
