@@ -1,4 +1,4 @@
-"""Read an uploaded table row by row: XLSX (openpyxl read-only) or CSV (UTF-8, UTF-8 with BOM,
+"""Read an uploaded table row by row: XLSX (the streaming reader in `xlsx.py`) or CSV (UTF-8, UTF-8 with BOM,
 UTF-16 with BOM, GBK/GB18030), never the whole sheet in memory.
 
 `open_table(path_or_file, name)` returns a `Table`: an iterator over rows (lists of raw cell
@@ -12,14 +12,15 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import IO
 
 from gongkai.core.errors import ValidationFailed
 
 from .values import FieldSpec, text_of
+from .xlsx import XlsxError, iter_xlsx_rows
 
 HEADER_SCAN_ROWS = 10
 _CHUNK = 1 << 16
@@ -80,25 +81,18 @@ def _csv_rows(stream: IO[bytes], encoding: str) -> Iterator[tuple[int, list]]:
         text.detach()
 
 
-def _xlsx_rows(workbook) -> Iterator[tuple[int, list]]:
-    sheet = workbook["数据"] if "数据" in workbook.sheetnames else workbook.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, list(row)
-
-
 def open_table(stream: IO[bytes], name: str) -> Table:
     """A row iterator over an XLSX or CSV stream (type from the content, not the name)."""
     stream.seek(0)
     head = stream.read(8)
     stream.seek(0)
     if head.startswith(b"PK\x03\x04"):
+        rows = iter_xlsx_rows(stream)
         try:
-            import openpyxl
-
-            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            first = next(rows, None)
+        except XlsxError:
             raise ValidationFailed(f"无法读取Excel文件“{name}”，请确认是 .xlsx 格式") from None
-        return Table("xlsx", "", _xlsx_rows(workbook), close=workbook.close)
+        return Table("xlsx", "", _guarded(chain([first] if first else [], rows), name))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValidationFailed("不支持 Excel 97-2003（.xls）格式，请另存为 .xlsx 或 CSV 后导入")
     if head.startswith(b"%PDF") or (
@@ -107,6 +101,13 @@ def open_table(stream: IO[bytes], name: str) -> Table:
         raise ValidationFailed(f"文件“{name}”不是 XLSX 或 CSV 表格")
     encoding = _detect_encoding(stream)
     return Table("csv", encoding, _csv_rows(stream, encoding))
+
+
+def _guarded(rows, name: str) -> Iterator[tuple[int, list]]:
+    try:
+        yield from rows
+    except XlsxError:
+        raise ValidationFailed(f"Excel文件“{name}”内容损坏，无法读取") from None
 
 
 _BRACKETS = str.maketrans("（）【】［］", "()[][]")
