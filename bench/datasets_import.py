@@ -11,8 +11,10 @@ columns), and two files of the same rows: XLSX (openpyxl, write-only) and CSV in
 phase runs in a fresh child process, so that its peak RSS (ru_maxrss) is its own:
 
 * baseline      Django set up, nothing read — the memory every phase starts from;
-* read-xlsx     openpyxl read-only, every cell touched (the floor for XLSX; pandas is not a
-                dependency of gongkai, and its read_excel uses this same openpyxl reader);
+* read-xlsx     openpyxl read-only, every cell touched (the plain read the issue names as the
+                floor; pandas is not a dependency of gongkai, and its read_excel uses this same
+                openpyxl reader);
+* stream-xlsx   gongkai's streaming reader (`gongkai/datasets/xlsx.py`) alone, every value;
 * read-csv      csv.reader over the GBK file (the floor for CSV);
 * import-xlsx   `import_rows`: header mapping, every cell validated, bulk inserts, one
                 transaction, audit record;
@@ -133,6 +135,15 @@ def phase(args) -> None:
                 pass
         wb.close()
         rows -= 1
+    elif args.phase == "stream-xlsx":
+        from gongkai.datasets.xlsx import iter_xlsx_rows
+
+        with open(args.file, "rb") as fh:
+            for _number, row in iter_xlsx_rows(fh):
+                rows += 1
+                for _cell in row:
+                    pass
+        rows -= 1
     elif args.phase == "read-csv":
         import csv
 
@@ -213,6 +224,7 @@ def main() -> None:
     phases = [
         ("baseline", ""),
         ("read-xlsx", xlsx_path),
+        ("stream-xlsx", xlsx_path),
         ("read-csv", csv_path),
         ("import-xlsx", xlsx_path),
         ("import-csv", csv_path),

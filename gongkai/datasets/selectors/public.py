@@ -61,6 +61,18 @@ def fields_of(dataset: Dataset) -> list[Field]:
     return list(dataset.fields.all())
 
 
+def latest_versions(limit: int) -> list[PeriodVersion]:
+    """The latest publications (a version whose period is still published at that revision or
+    later), newest first, for the feed."""
+    return list(
+        PeriodVersion.objects.filter(
+            period__dataset__is_active=True, period__published_revision__gte=F("revision")
+        )
+        .select_related("period__dataset__unit")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
 def versions(period: Period) -> list[PeriodVersion]:
     return list(period.versions.all())
 

@@ -298,3 +298,20 @@ def test_credit_platform_export_is_whole_filtered_by_date_and_audited(staff, uni
     xlsx = login(staff["liaison"]).get(url + "?format=xlsx")
     assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.max_row == 3
     assert login(staff["liaison_b"]).get(url).status_code == 404
+
+
+def test_feed_lists_publications_and_corrections(staff, water, client):
+    publish(staff, water, WATER_HEADER, water_rows(n=3))
+    import_rows(
+        actor=staff["liaison"],
+        dataset=water,
+        stream=io.BytesIO(csv_bytes([WATER_HEADER, *water_rows(n=4)])),
+        name="w.csv",
+    )
+    period = Period.objects.get()
+    period_submit(actor=staff["liaison"], period=period)
+    period_publish(actor=staff["reviewer"], period=period, change_note="补充一个水源")
+    body = client.get("/sjfb/rss.xml").content.decode()
+    assert "集中式生活饮用水水源水质监测（2026年10月）" in body
+    assert "【更正】" in body and "更正说明：补充一个水源" in body
+    assert "竹仙洞水库" not in body  # titles and counts only
