@@ -216,3 +216,20 @@ def test_manual_entry_and_delete(liaison_a, water):
     assert Period.objects.get().draft_rows == 1
     record_delete(actor=liaison_a, record=record)
     assert Period.objects.get().draft_rows == 0 and not Record.objects.exists()
+
+
+def test_the_downloaded_template_filled_in_imports(liaison_a, unit_a):
+    import openpyxl
+
+    from gongkai.datasets.exports import template_xlsx
+
+    housing = builtin_dataset("housing-transactions", unit_a)
+    wb = openpyxl.load_workbook(io.BytesIO(template_xlsx(housing)))
+    assert [c.value for c in wb["数据"][1]][3] == "*成交套数（套）"
+    wb["数据"].append(["2026-10", "唐家湾", "住宅", 12, 1300.5, 21000])
+    wb["数据"].append(["2026-10", "淇澳", "车位", 3, 36, None])
+    out = io.BytesIO()
+    wb.save(out)
+    result = run(liaison_a, housing, out.getvalue(), name="模板.xlsx")
+    assert result.ok, result.errors
+    assert result.imported == 2 and not result.header.unknown and not result.header.missing
