@@ -34,6 +34,10 @@ def test_openapi_document_lists_the_endpoints(client, db):
         "/api/v1/columns/{code}/items",
         "/api/v1/items/{item_id}",
         "/api/v1/search",
+        "/api/v1/datasets",
+        "/api/v1/datasets/{slug}",
+        "/api/v1/datasets/{slug}/periods/{key}/records",
+        "/api/v1/datasets/{slug}/periods/{key}/records.csv",
     }
     for path in schema["paths"].values():
         assert set(path) == {"get"}
