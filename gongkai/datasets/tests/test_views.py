@@ -315,3 +315,19 @@ def test_feed_lists_publications_and_corrections(staff, water, client):
     assert "集中式生活饮用水水源水质监测（2026年10月）" in body
     assert "【更正】" in body and "更正说明：补充一个水源" in body
     assert "竹仙洞水库" not in body  # titles and counts only
+
+
+def test_settings_bind_a_plan_item_coordinator_only(login, staff, water, unit_b):
+    from gongkai.core.models import AuditEvent
+    from gongkai.plans.tests.factories import item_with
+
+    item = item_with(units=[water.unit], title="每月发布水源水质监测信息")
+    url = "/workbench/datasets/water-quality/settings/"
+    assert login(staff["liaison"]).get(url).status_code == 403
+    client = login(staff["coordinator"])
+    assert "每月发布水源水质监测信息" in client.get(url).content.decode()
+    response = client.post(url, {"unit": water.unit_id, "plan_item": item.pk, "column": ""})
+    assert response.status_code == 302
+    water.refresh_from_db()
+    assert water.plan_item == item and water.column is None
+    assert AuditEvent.objects.filter(action="datasets.dataset_update").count() == 1

@@ -9,6 +9,7 @@ app_name = "datasets"
 urlpatterns = [
     path("", staff.dataset_list, name="list"),
     path("<slug:slug>/", staff.dataset_detail, name="detail"),
+    path("<slug:slug>/settings/", staff.dataset_settings, name="settings"),
     path("<slug:slug>/template.xlsx", staff.template, name="template"),
     path("<slug:slug>/import/", staff.import_upload, name="import"),
     path("<slug:slug>/import/confirm/", staff.import_confirm, name="import_confirm"),

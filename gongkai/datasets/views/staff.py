@@ -16,7 +16,7 @@ from gongkai.core.downloads import download_response
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.http import service_errors
 from gongkai.core.paging import paginate
-from gongkai.orgs.permissions import Action, check_perm
+from gongkai.orgs.permissions import Action, check_perm, has_perm
 
 from ..exports import template_xlsx
 from ..models import PeriodStatus, Record
@@ -44,6 +44,7 @@ def _detail_context(request, dataset):
         "fields": list(dataset.fields.all()),
         "periods": list(selectors.periods_of(dataset)),
         "can_edit": selectors.may(request.user, Action.EDIT, dataset),
+        "can_coordinate": has_perm(request.user, Action.COORDINATE),
     }
 
 
@@ -52,6 +53,55 @@ def _detail_context(request, dataset):
 def dataset_detail(request, slug):
     dataset = selectors.dataset_for(request.user, slug)
     return render(request, "datasets/staff/detail.html", _detail_context(request, dataset))
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def dataset_settings(request, slug):
+    """Owner unit, catalogue column and bound plan item (公开办 only, checked by the service)."""
+    from gongkai.catalog.selectors.staff import active_columns
+    from gongkai.orgs.models import Unit
+    from gongkai.plans.models import PlanItem
+
+    dataset = selectors.dataset_for(request.user, slug)
+    check_perm(request.user, Action.COORDINATE)
+    units = Unit.objects.filter(is_active=True).order_by("name")
+    columns = active_columns()
+    plan_items = (
+        PlanItem.objects.filter(is_task=True, is_removed=False)
+        .select_related("plan")
+        .order_by("-plan__year", "-plan__pk", "position")
+    )
+
+    def pick(qs, name):
+        value = request.POST.get(name, "")
+        return qs.filter(pk=value).first() if value.isdigit() else None
+
+    if request.method == "POST":
+        unit = pick(units, "unit")
+        try:
+            if unit is None:
+                raise ValidationFailed("请选择责任单位")
+            from ..services.schema import dataset_update
+
+            dataset_update(
+                actor=request.user,
+                dataset=dataset,
+                unit=unit,
+                column=pick(columns, "column"),
+                plan_item=pick(plan_items, "plan_item"),
+                description=request.POST.get("description", "").strip()[:2000],
+            )
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存")
+            return redirect("datasets:detail", slug=slug)
+    return render(
+        request,
+        "datasets/staff/settings.html",
+        {"dataset": dataset, "units": units, "columns": columns, "plan_items": plan_items[:500]},
+    )
 
 
 @service_errors
