@@ -57,3 +57,47 @@ def test_openapi_lists_the_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/datasets" in paths
     assert "/api/v1/datasets/{slug}/periods/{key}/records" in paths
+
+
+def test_identity_numbers_are_masked_in_the_api(client, staff, unit_a):
+    from gongkai.core.pii import id_check_char
+    from gongkai.datasets.tests.factories import credit_code
+
+    licensing = builtin_dataset("admin-licensing", unit_a)
+    labels = [f.label for f in licensing.fields.all()]
+    code = credit_code()
+    number = "44040219900307123" + id_check_char("44040219900307123")
+    values = {
+        "行政相对人名称": "某某小吃店",
+        "行政相对人类别": "个体工商户",
+        "证件类型": "身份证",
+        "证件号码": number,
+        "行政许可决定文书名称": "食品经营许可决定书",
+        "行政许可决定文书号": "珠高市监许〔2026〕1号",
+        "许可类别": "普通",
+        "许可内容": "食品经营",
+        "许可决定日期": "2026-10-09",
+        "有效期自": "2026-10-09",
+        "有效期至": "2031-10-08",
+        "许可机关": "珠海高新区市场监督管理局",
+        "许可机关统一社会信用代码": code,
+        "当前状态": "有效",
+        "数据来源单位": "珠海高新区市场监督管理局",
+        "数据来源单位统一社会信用代码": code,
+    }
+    import_rows(
+        actor=staff["liaison"],
+        dataset=licensing,
+        stream=io.BytesIO(csv_bytes([labels, [values.get(label, "") for label in labels]])),
+        name="xk.csv",
+    )
+    period = Period.objects.get(dataset=licensing)
+    period_submit(actor=staff["liaison"], period=period)
+    period_publish(actor=staff["reviewer"], period=period)
+    base = "/api/v1/datasets/admin-licensing/periods/register/records"
+    page = client.get(base).json()
+    assert page["records"][0]["id_number"] == "440*************" + number[-2:]
+    assert [f["public"] for f in page["fields"] if f["name"] == "id_number"] == [False]
+    assert client.get(base + f"?q={number}").json()["count"] == 0
+    assert client.get(base + f"?id_number={number}").json()["count"] == 1  # ignored filter
+    assert number not in client.get(base + ".csv").content.decode("utf-8-sig")
