@@ -160,11 +160,12 @@ def iter_xlsx_rows(stream, *, preferred_sheet: str = "数据") -> Iterator[tuple
                     kind = elem.get("t")
                     if kind == "inlineStr":
                         node = elem.find(_IS)
-                        value = (
-                            "".join(t.text or "" for t in node.iter(_T))
-                            if node is not None
-                            else None
-                        )
+                        if node is None:
+                            value = None
+                        elif len(node) == 1 and node[0].tag == _T:  # one <t>, no rich text
+                            value = node[0].text or ""
+                        else:
+                            value = "".join(t.text or "" for t in node.iter(_T))
                     else:
                         text = elem.findtext(_V)
                         if text is None:

@@ -37,7 +37,8 @@ def test_openpyxl_workbook_values_dates_sheet_choice_and_row_numbers():
 SHEET = """<?xml version="1.0" encoding="UTF-8"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
 <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>内联</t></is></c>
-<c r="C1" s="1"><v>1</v></c><c r="D1" t="str"><f>A1</f><v>公式结果</v></c></row>
+<c r="C1" s="1"><v>1</v></c><c r="D1" t="str"><f>A1</f><v>公式结果</v></c>
+<c r="F1" t="inlineStr"><is><r><t>一段</t></r></is></c></row>
 </sheetData></worksheet>"""
 WORKBOOK = """<?xml version="1.0" encoding="UTF-8"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -69,7 +70,7 @@ def package(sheet=SHEET, strings=STRINGS) -> io.BytesIO:
 def test_hand_written_package():
     # numFmtId 57 is an East Asian built-in date format; date1904: serial 1 = 1904-01-02
     assert list(iter_xlsx_rows(package())) == [
-        (1, ["富文本", "内联", dt.datetime(1904, 1, 2), "公式结果"])
+        (1, ["富文本", "内联", dt.datetime(1904, 1, 2), "公式结果", None, "一段"])
     ]
 
 
