@@ -142,3 +142,31 @@ def dataset_update(
         },
     )
     return dataset
+
+
+def parse_field_lines(text: str) -> list[dict]:
+    """Fields written one per line as ``字段名|显示名称|类型|计量单位|必填|可选值`` (the last three
+    optional; 类型 by code or Chinese label, e.g. ``decimal`` or ``数值``; 必填 as 是/必填/1;
+    可选值 separated by 、 or /). Raises ValidationFailed naming the line."""
+    by_label = {str(label): value for value, label in FieldType.choices}
+    fields = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("｜", "|").split("|")]
+        parts += [""] * (6 - len(parts))
+        name, label, kind, unit, required, choices = parts[:6]
+        kind = by_label.get(kind, kind or FieldType.TEXT)
+        if kind not in FieldType.values:
+            raise ValidationFailed(f"第{number}行：类型“{parts[2]}”无效")
+        fields.append(
+            {
+                "name": name,
+                "label": label,
+                "type": kind,
+                "unit": unit,
+                "required": required in ("是", "必填", "1", "true", "yes", "Y", "y"),
+                "choices": [c.strip() for c in re.split(r"[、/]", choices) if c.strip()],
+            }
+        )
+    return fields

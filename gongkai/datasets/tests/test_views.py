@@ -331,3 +331,41 @@ def test_settings_bind_a_plan_item_coordinator_only(login, staff, water, unit_b)
     water.refresh_from_db()
     assert water.plan_item == item and water.column is None
     assert AuditEvent.objects.filter(action="datasets.dataset_update").count() == 1
+
+
+def test_coordinator_creates_a_dataset_from_field_lines(login, staff, unit_a):
+    from gongkai.datasets.models import Dataset
+
+    assert login(staff["liaison"]).get("/workbench/datasets/new/").status_code == 403
+    client = login(staff["coordinator"])
+    lines = "month|月份|月份||是\nindicator|指标名称|文本||是\nvalue|数值|数值|亿元\nkind|类别|枚举||是|甲、乙"
+    bad = client.post(
+        "/workbench/datasets/new/",
+        {
+            "slug": "gdp",
+            "title": "地区生产总值",
+            "unit": unit_a.pk,
+            "period_kind": "monthly",
+            "fields": "x|X|颜色",
+        },
+    )
+    assert bad.status_code == 422 and "类型“颜色”无效" in bad.content.decode()
+    response = client.post(
+        "/workbench/datasets/new/",
+        {
+            "slug": "gdp",
+            "title": "地区生产总值",
+            "unit": unit_a.pk,
+            "period_kind": "monthly",
+            "fields": lines,
+        },
+    )
+    assert response.status_code == 302
+    dataset = Dataset.objects.get(slug="gdp")
+    fields = list(dataset.fields.values_list("name", "type", "unit", "required", "choices"))
+    assert fields == [
+        ("month", "month", "", True, []),
+        ("indicator", "text", "", True, []),
+        ("value", "decimal", "亿元", False, []),
+        ("kind", "enum", "", True, ["甲", "乙"]),
+    ]

@@ -8,6 +8,7 @@ app_name = "datasets"
 
 urlpatterns = [
     path("", staff.dataset_list, name="list"),
+    path("new/", staff.dataset_new, name="new"),
     path("<slug:slug>/", staff.dataset_detail, name="detail"),
     path("<slug:slug>/settings/", staff.dataset_settings, name="settings"),
     path("<slug:slug>/template.xlsx", staff.template, name="template"),

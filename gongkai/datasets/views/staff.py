@@ -35,7 +35,11 @@ def dataset_list(request):
     datasets = list(selectors.datasets_for(request.user).prefetch_related("periods"))
     for d in datasets:
         d.latest = max(d.periods.all(), key=lambda p: p.key, default=None)
-    return render(request, "datasets/staff/list.html", {"datasets": datasets})
+    return render(
+        request,
+        "datasets/staff/list.html",
+        {"datasets": datasets, "can_create": has_perm(request.user, Action.COORDINATE)},
+    )
 
 
 def _detail_context(request, dataset):
@@ -53,6 +57,50 @@ def _detail_context(request, dataset):
 def dataset_detail(request, slug):
     dataset = selectors.dataset_for(request.user, slug)
     return render(request, "datasets/staff/detail.html", _detail_context(request, dataset))
+
+
+@service_errors
+@require_http_methods(["GET", "POST"])
+def dataset_new(request):
+    """A new dataset with its schema (公开办 only, checked by the service)."""
+    from gongkai.orgs.models import Unit
+
+    from ..models import PeriodKind
+    from ..services.schema import dataset_create, parse_field_lines
+
+    check_perm(request.user, Action.COORDINATE)
+    units = Unit.objects.filter(is_active=True).order_by("name")
+    values = {"period_kind": PeriodKind.MONTHLY}
+    if request.method == "POST":
+        values = {
+            k: request.POST.get(k, "").strip()
+            for k in ("slug", "title", "unit", "period_kind", "fields")
+        }
+        try:
+            unit = units.filter(pk=values["unit"]).first() if values["unit"].isdigit() else None
+            if unit is None:
+                raise ValidationFailed("请选择责任单位")
+            if not values["title"]:
+                raise ValidationFailed("请填写数据集名称")
+            dataset = dataset_create(
+                actor=request.user,
+                slug=values["slug"],
+                title=values["title"],
+                unit=unit,
+                period_kind=values["period_kind"],
+                fields=parse_field_lines(values["fields"]),
+            )
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已新建数据集")
+            return redirect("datasets:detail", slug=dataset.slug)
+    return render(
+        request,
+        "datasets/staff/new.html",
+        {"units": units, "values": values, "kinds": PeriodKind.choices},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @service_errors
@@ -145,6 +193,9 @@ def import_upload(request, slug):
         messages.error(request, exc.message)
         return redirect("datasets:detail", slug=slug)
     token = ""
+    previous = request.session.pop(_PENDING, None)
+    if previous:  # a checked file that was never confirmed
+        default_storage.delete(_pending_path(previous["token"]))
     if result.ok:
         token = uuid.uuid4().hex
         default_storage.save(_pending_path(token), ContentFile(data))
