@@ -329,4 +329,4 @@ def test_command_rejects_an_unknown_source_and_bad_dates(source):
 def test_command_runs_every_registered_source(source):
     out = io.StringIO()
     call_command("send_reminders", "--date", "2026-10-29", "--json", stdout=out)
-    assert json.loads(out.getvalue())["sources"] == ["foi", "plans", "tests"]
+    assert json.loads(out.getvalue())["sources"] == ["datasets", "foi", "plans", "tests"]
