@@ -25,12 +25,26 @@ TYPE_HINTS = {
 }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(rows: Iterable[list], fields: list[Field]) -> Iterable[list]:
+    """Text that a spreadsheet would take for a formula (=, +, -, @ first) gets a leading
+    apostrophe, so that a downloaded file never runs one (CSV injection); numbers stay."""
+    text = [not f.is_numeric for f in fields]
+    for row in rows:
+        yield [
+            "'" + v if t and isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            for v, t in zip(row, text, strict=True)
+        ]
+
+
 def csv_bytes(fields: list[Field], rows: Iterable[list[str]]) -> bytes:
     """UTF-8 with a BOM, so that Excel opens it in Chinese."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([f.heading for f in fields])
-    writer.writerows(rows)
+    writer.writerows(_safe(rows, fields))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -39,7 +53,7 @@ def xlsx_bytes(fields: list[Field], rows: Iterable[list[str]], *, title: str = "
     ws = wb.create_sheet(title[:31] or "数据")
     ws.append([f.heading for f in fields])
     numeric = [f.is_numeric for f in fields]
-    for row in rows:
+    for row in _safe(rows, fields):
         ws.append([_number(v) if isnum else v for v, isnum in zip(row, numeric, strict=True)])
     out = io.BytesIO()
     wb.save(out)

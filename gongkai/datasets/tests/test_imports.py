@@ -233,3 +233,11 @@ def test_the_downloaded_template_filled_in_imports(liaison_a, unit_a):
     result = run(liaison_a, housing, out.getvalue(), name="模板.xlsx")
     assert result.ok, result.errors
     assert result.imported == 2 and not result.header.unknown and not result.header.missing
+
+
+def test_utf16_and_tab_separated_and_ragged_rows(liaison_a, water):
+    text = "\t".join(WATER_HEADER) + "\n" + "\t".join(water_rows(n=1)[0][:6]) + "\n"
+    result = run(liaison_a, water, text.encode("utf-16"))
+    assert result.ok, result.errors
+    assert result.encoding == "utf-16" and result.imported == 1
+    assert Record.objects.get().data["exceed_items"] is None  # the short row's missing cells

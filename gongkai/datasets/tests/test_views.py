@@ -369,3 +369,18 @@ def test_coordinator_creates_a_dataset_from_field_lines(login, staff, unit_a):
         ("value", "decimal", "亿元", False, []),
         ("kind", "enum", "", True, ["甲", "乙"]),
     ]
+
+
+def test_downloads_never_carry_a_formula(staff, water, client):
+    rows = water_rows(n=2)
+    rows[0][7] = '=HYPERLINK("http://x","点击")'
+    rows[1][7] = "@SUM(1)"
+    publish(staff, water, WATER_HEADER, rows)
+    text = client.get("/sjfb/water-quality/2026-10/?format=csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM(1)" in text
+    xlsx = openpyxl.load_workbook(
+        io.BytesIO(client.get("/sjfb/water-quality/2026-10/?format=xlsx").content)
+    )
+    notes = [xlsx.active.cell(row=r, column=8).value for r in (2, 3)]
+    assert notes == ['\'=HYPERLINK("http://x","点击")', "'@SUM(1)"]
+    assert xlsx.active.cell(row=2, column=8).data_type == "s"
