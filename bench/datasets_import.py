@@ -60,7 +60,7 @@ def _penalty_row(n: int, code: str, id_number: str) -> list:
     return [
         f"珠海市某某食品经营部{n}" if person else f"珠海市某某食品有限公司{n}",
         "个体工商户" if person else "法人及非法人组织",
-        "" if person else code,
+        code,
         "" if person else "张某",
         "身份证" if person else "",
         id_number if person else "",

@@ -77,10 +77,21 @@ def _subject() -> list[dict]:
     return [
         f("subject_name", "行政相对人名称", required=True, max_length=200),
         f("subject_kind", "行政相对人类别", ENUM, required=True, choices=SUBJECT_KINDS),
-        f("credit_code", "统一社会信用代码", USCC),
+        f(
+            "credit_code",
+            "统一社会信用代码",
+            USCC,
+            required_when={"field": "subject_kind", "in": ["法人及非法人组织", "个体工商户"]},
+        ),
         f("legal_rep", "法定代表人", max_length=50),
         f("id_kind", "证件类型", ENUM, choices=ID_KINDS),
-        f("id_number", "证件号码", IDN),
+        f(
+            "id_number",
+            "证件号码",
+            IDN,
+            required_when={"field": "subject_kind", "in": ["自然人"]},
+            only_when={"field": "id_kind", "in": ["身份证", None]},
+        ),
     ]
 
 

@@ -215,13 +215,27 @@ def _cached(kind: str, text: str):
 _CACHED_KINDS = frozenset({FieldType.USCC, FieldType.DATE, FieldType.MONTH})
 
 
-def convert(spec: FieldSpec, raw):
-    """The stored value of one cell (None when empty and optional)."""
+def convert(spec: FieldSpec, raw, row: dict | None = None):
+    """The stored value of one cell (None when empty and optional). `row` holds the values of
+    the fields before this one: an identity-number field with an `only_when` rule
+    ({"field": "id_kind", "in": ["身份证", null]}) is checked as a mainland identity number only
+    when that field's value is in the list, else kept as text (a passport number …)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if spec.required:
             raise BadValue("必填项为空")
         return None
     kind = spec.type
+    only_when = spec.rules.get("only_when")
+    if (
+        kind == FieldType.ID_NUMBER
+        and only_when
+        and row is not None
+        and row.get(only_when["field"]) not in only_when["in"]
+    ):
+        text = text_of(raw).upper().replace(" ", "")
+        if len(text) > 50:
+            raise BadValue("证件号码超过 50 个字符")
+        return text
     if kind in _CACHED_KINDS and isinstance(raw, str):
         value, reason = _cached(kind, raw)
         if reason is not None:
@@ -264,3 +278,19 @@ def display(spec_type: str, value) -> str:
     if spec_type == FieldType.ID_NUMBER:
         return mask_id(str(value))
     return str(value)
+
+
+def row_errors(specs: list[FieldSpec], data: dict) -> dict[str, str]:
+    """Rules across fields, on a converted row: `required_when` ({"field": name, "in": [...]})
+    makes a field required when another field has one of the values (双公示: 统一社会信用代码
+    for 法人及非法人组织, 证件号码 for 自然人). Returns {field name: reason}."""
+    labels = {s.name: s.label for s in specs}
+    errors = {}
+    for spec in specs:
+        cond = spec.rules.get("required_when")
+        if not cond or data.get(spec.name) not in (None, ""):
+            continue
+        other = data.get(cond["field"])
+        if other in cond["in"]:
+            errors[spec.name] = f"{labels.get(cond['field'], cond['field'])}为“{other}”时必填"
+    return errors

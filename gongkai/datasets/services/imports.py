@@ -35,7 +35,7 @@ from ..models import (
     Record,
 )
 from ..reading import HeaderMap, find_header, open_table
-from ..values import BadValue, FieldSpec, convert, display
+from ..values import BadValue, FieldSpec, convert, display, row_errors
 
 BATCH = 2000
 MAX_ERRORS = 500
@@ -204,6 +204,8 @@ def import_rows(
         optional_missing = [s for s in header.missing if not s.required]
         seen: dict[int, int] = {}
         state = {"period": None, "revision": 0, "batch": []}
+        cross_rules = any("required_when" in s.rules for s in specs)
+        labels = {s.name: s.label for s in specs}
         published = _published_fingerprints(dataset, key, specs)
         due_of = functools.lru_cache(maxsize=4096)(lambda value: publication_due(dataset, value))
         due: dt.date | None = None
@@ -224,12 +226,16 @@ def import_rows(
                     for spec, index in mapped:
                         raw = cells[index] if index < len(cells) else None
                         try:
-                            data[spec.name] = convert(spec, raw)
+                            data[spec.name] = convert(spec, raw, data)
                         except BadValue as exc:
                             error(number, spec.label, exc.reason)
                             bad = True
                     for spec in optional_missing:
                         data[spec.name] = None
+                    if cross_rules and not bad:
+                        for name, reason in row_errors(specs, data).items():
+                            error(number, labels[name], reason)
+                            bad = True
                     if bad:
                         continue
                     if dataset.is_monthly and month_spec is not None and data.get(month_spec.name):
@@ -317,9 +323,11 @@ def record_add(*, actor, dataset: Dataset, period_key: str | None, values: dict)
     data, errors = {}, {}
     for spec in specs:
         try:
-            data[spec.name] = convert(spec, values.get(spec.name))
+            data[spec.name] = convert(spec, values.get(spec.name), data)
         except BadValue as exc:
             errors[spec.name] = exc.reason
+    if not errors:
+        errors = row_errors(specs, data)
     key = clean_period_key(dataset, period_key)
     month_spec = next((s for s in specs if s.type == FieldType.MONTH), None)
     if dataset.is_monthly and month_spec is not None and data.get(month_spec.name):

@@ -70,6 +70,7 @@ def test_identity_numbers_are_masked_in_the_api(client, staff, unit_a):
     values = {
         "行政相对人名称": "某某小吃店",
         "行政相对人类别": "个体工商户",
+        "统一社会信用代码": code,
         "证件类型": "身份证",
         "证件号码": number,
         "行政许可决定文书名称": "食品经营许可决定书",

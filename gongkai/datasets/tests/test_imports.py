@@ -241,3 +241,43 @@ def test_utf16_and_tab_separated_and_ragged_rows(liaison_a, water):
     assert result.ok, result.errors
     assert result.encoding == "utf-16" and result.imported == 1
     assert Record.objects.get().data["exceed_items"] is None  # the short row's missing cells
+
+
+def test_credit_standard_rules_across_fields(liaison_a, unit_a):
+    licensing = builtin_dataset("admin-licensing", unit_a)
+    labels = [f.label for f in licensing.fields.all()]
+    code = credit_code()
+    base = {
+        "行政相对人名称": "某某",
+        "行政许可决定文书名称": "食品经营许可决定书",
+        "许可类别": "普通",
+        "许可内容": "食品经营",
+        "许可决定日期": "2026-10-09",
+        "有效期自": "2026-10-09",
+        "有效期至": "2031-10-08",
+        "许可机关": "珠海高新区市场监督管理局",
+        "许可机关统一社会信用代码": code,
+        "当前状态": "有效",
+        "数据来源单位": "珠海高新区市场监督管理局",
+        "数据来源单位统一社会信用代码": code,
+    }
+
+    def row(n, **changes):
+        values = {**base, "行政许可决定文书号": f"许〔2026〕{n}号", **changes}
+        return [values.get(label, "") for label in labels]
+
+    rows = [
+        row(1, 行政相对人类别="法人及非法人组织"),  # row 2: no 统一社会信用代码
+        row(2, 行政相对人类别="自然人"),  # row 3: no 证件号码
+        row(3, 行政相对人类别="自然人", 证件类型="护照号", 证件号码="E12345678"),  # fine
+        row(4, 行政相对人类别="自然人", 证件类型="身份证", 证件号码="E12345678"),  # row 5: bad
+    ]
+    result = run(liaison_a, licensing, csv_bytes([labels, *rows]))
+    found = {(e["row"], e["column"]): e["message"] for e in result.errors}
+    assert found == {
+        (2, "统一社会信用代码"): "行政相对人类别为“法人及非法人组织”时必填",
+        (3, "证件号码"): "行政相对人类别为“自然人”时必填",
+        (5, "证件号码"): "身份证号码应为18位",
+    }
+    result = run(liaison_a, licensing, csv_bytes([labels, rows[2]]))
+    assert result.ok and Record.objects.get().data["id_number"] == "E12345678"

@@ -175,6 +175,7 @@ def test_identity_numbers_are_masked_and_not_searchable(staff, unit_a, client):
     values = {
         "行政相对人名称": "某某小吃店",
         "行政相对人类别": "个体工商户",
+        "统一社会信用代码": code,
         "证件类型": "身份证",
         "证件号码": "44040219900307123X",
         "行政处罚决定书文号": "珠高市监罚〔2026〕1号",
@@ -270,6 +271,7 @@ def test_credit_platform_export_is_whole_filtered_by_date_and_audited(staff, uni
         values = {
             "行政相对人名称": f"某某小吃店{n}",
             "行政相对人类别": "个体工商户",
+            "统一社会信用代码": code,
             "证件类型": "身份证",
             "证件号码": number,
             "行政许可决定文书名称": "食品经营许可决定书",
