@@ -51,7 +51,7 @@ def datasets_waiting(user, *, unit_ids=None) -> QuerySet[Period]:
     """Periods waiting for the user's approval (待审核)."""
     qs = Period.objects.filter(
         status="submitted", dataset__unit__in=units_for(user, Action.APPROVE)
-    ).select_related("dataset")
+    ).select_related("dataset__unit")
     if unit_ids is not None:
         qs = qs.filter(dataset__unit_id__in=unit_ids)
     return qs.order_by("submitted_at")

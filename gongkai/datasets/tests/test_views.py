@@ -386,3 +386,18 @@ def test_downloads_never_carry_a_formula(staff, water, client):
     notes = [xlsx.active.cell(row=r, column=8).value for r in (2, 3)]
     assert notes == ['\'=HYPERLINK("http://x","点击")', "'@SUM(1)"]
     assert xlsx.active.cell(row=2, column=8).data_type == "s"
+
+
+def test_the_reviewers_home_lists_data_waiting_for_review(login, staff, water):
+    import_rows(
+        actor=staff["liaison"],
+        dataset=water,
+        stream=io.BytesIO(csv_bytes([WATER_HEADER, *water_rows()])),
+        name="w.csv",
+    )
+    period_submit(actor=staff["liaison"], period=Period.objects.get())
+    body = login(staff["reviewer"]).get("/workbench/").content.decode()
+    assert "待审核的数据" in body and "集中式生活饮用水水源水质监测（2026年10月）" in body
+    assert "/workbench/datasets/water-quality/periods/2026-10/" in body
+    other = login(staff["reviewer_b"]).get("/workbench/").content.decode()
+    assert "集中式生活饮用水水源水质监测（2026年10月）" not in other
