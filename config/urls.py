@@ -21,6 +21,8 @@ urlpatterns = [
     path("search/", include("gongkai.search.urls_public")),
     path("workbench/catalog/", include("gongkai.catalog.urls")),
     path("workbench/reports/", include("gongkai.reports.urls")),
+    path("workbench/datasets/", include("gongkai.datasets.urls.staff")),
+    path("sjfb/", include("gongkai.datasets.urls.public")),
     path("workbench/notifications/", include("gongkai.core.notifications.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("api/", include("gongkai.api.urls")),

@@ -80,6 +80,7 @@ LOCAL_APPS = [
     "gongkai.search",
     "gongkai.interaction",
     "gongkai.reports",
+    "gongkai.datasets",
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.demo",

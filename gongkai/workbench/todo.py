@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from gongkai.catalog.selectors import staff as catalog_selectors
 from gongkai.core.calendar_banner import expected_years
 from gongkai.core.workdays import CalendarNotCovered, format_date, get_calendar, is_covered
+from gongkai.datasets.selectors import staff as dataset_selectors
 from gongkai.foi.selectors import staff as foi_selectors
 from gongkai.interaction.selectors import staff as interaction_selectors
 from gongkai.orgs import selectors as org_selectors
@@ -156,6 +157,14 @@ def _item_row(item) -> Row:
     if reason:
         meta.append(_("退回理由：%(reason)s") % {"reason": reason[:60]})
     return Row(item.title, reverse("catalog:item_detail", args=[item.pk]), meta)
+
+
+def _period_row(period) -> Row:
+    return Row(
+        f"{period.dataset.title}（{period.label}）",
+        reverse("datasets:period", args=[period.dataset.slug, period.key]),
+        [str(period.dataset.unit), _("%(n)s行") % {"n": period.draft_rows}],
+    )
 
 
 def _application_url(app) -> str:
@@ -316,6 +325,13 @@ def reviewer_section(user, unit_ids: set[int], day: dt.date) -> Section:
             _url("interaction_staff:message_list", status="reply_pending"),
             interaction_selectors.replies_awaiting_approval(user=user, unit_ids=unit_ids),
             lambda reply: _message_row(day)(reply.message),
+        ),
+        _group(
+            "datasets_review",
+            _("待审核的数据"),
+            _url("datasets:list"),
+            dataset_selectors.datasets_waiting(user, unit_ids=unit_ids),
+            _period_row,
         ),
     ]
     signoff = plan_selectors.tasks_awaiting_signoff(user=user, unit_ids=unit_ids)

@@ -330,6 +330,7 @@ def test_command_runs_every_registered_source(source):
     out = io.StringIO()
     call_command("send_reminders", "--date", "2026-10-29", "--json", stdout=out)
     assert json.loads(out.getvalue())["sources"] == [
+        "datasets",
         "foi",
         "interaction",
         "plans",

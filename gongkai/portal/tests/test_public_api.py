@@ -39,6 +39,10 @@ def test_openapi_document_lists_the_endpoints(client, db):
         "/api/v1/messages/{message_id}",
         "/api/v1/consultations",
         "/api/v1/consultations/{consultation_id}",
+        "/api/v1/datasets",
+        "/api/v1/datasets/{slug}",
+        "/api/v1/datasets/{slug}/periods/{key}/records",
+        "/api/v1/datasets/{slug}/periods/{key}/records.csv",
     }
     for path in schema["paths"].values():
         assert set(path) == {"get"}

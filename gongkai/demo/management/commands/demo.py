@@ -36,6 +36,7 @@ class Command(BaseCommand):
         console.print(table)
         self._demo_plan(console)
         self._demo_catalog(console)
+        self._demo_datasets(console)
         self._demo_search(console)
         self._demo_interaction(console)
         if shown:
@@ -111,6 +112,24 @@ class Command(BaseCommand):
         console.print(
             f"[green]演示互动交流：留言 {r.messages} 条（公开 {r.published} 条），"
             f"网站纠错 {r.errors} 条，意见征集 {r.consultations} 个[/green]"
+        )
+
+    def _demo_datasets(self, console):
+        """The built-in datasets and months of demo data (gongkai.datasets.demo)."""
+        from gongkai.core.errors import ApplicationError
+        from gongkai.datasets.demo import demo_datasets_load
+
+        try:
+            result = demo_datasets_load()
+        except ApplicationError as exc:
+            console.print(f"[yellow]未载入演示数据集：{exc.message}[/yellow]")
+            return
+        if result.skipped:
+            console.print(f"演示数据集已存在（新建数据集 {len(result.created)} 个）")
+            return
+        console.print(
+            f"[green]数据发布：新建数据集 {len(result.created)} 个，已发布 {result.periods_published} 期，"
+            f"待审核 {result.periods_waiting} 期[/green]"
         )
 
     def _demo_search(self, console):

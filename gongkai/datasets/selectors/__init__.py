@@ -1,0 +1,1 @@
+"""Reads: `staff` (workbench, permission-filtered) and `public` (portal and API)."""
