@@ -362,6 +362,8 @@ def _mount_interaction() -> None:
 
 
 _mount_interaction()
+
+
 # Structured data (gongkai.datasets): GET /api/v1/datasets, …/{slug}, …/periods/{key}/records[.csv]
 def _mount_datasets() -> None:
     from gongkai.datasets.api import build_router
