@@ -9,7 +9,8 @@ order (《立法法》); every other numbered policy document is a 行政规范�
 (else 发布日期) in the year; 本年废止: marked 已废止 or 已失效 with the change date in the year;
 现行有效: issued by the year's end and not abolished or expired by then. A unit's report counts
 the unit's documents; the government's counts all. Blocks （五）（六）（八） are figures staff
-enter (gongkai does not hold licensing and penalty decisions).
+enter; 行政许可 and 行政处罚, while not entered, count the decisions published in the 双公示
+registers of the data-publishing module (`dataset_counts`).
 
 Table 三 is `gongkai.foi.statistics.annual_table`. Table 四 counts the register of review and
 litigation cases (`ReviewCase`) filed in the year, each in the column of its outcome if decided
@@ -150,11 +151,53 @@ def _documents(year: int, unit) -> dict[str, list[int]]:
     return counts
 
 
+#: Registers of the data-publishing module whose published records count in table 二:
+#: report field → (dataset slug, the record's decision-date field).
+DATASET_SOURCES = {
+    "licensing": ("admin-licensing", "decision_date"),
+    "penalty": ("admin-penalty", "decision_date"),
+}
+
+
+def dataset_counts(year: int, unit) -> dict[str, int]:
+    """Decisions published in the 双公示 registers (gongkai.datasets, when installed) with a
+    decision date in the year — the body's own registers for a unit, all for the government.
+    Only registers that exist give a figure."""
+    from django.apps import apps
+
+    if not apps.is_installed("gongkai.datasets"):
+        return {}
+    from gongkai.datasets.models import Dataset, Period, Record
+
+    counts: dict[str, int] = {}
+    for key, (slug, date_field) in DATASET_SOURCES.items():
+        datasets = Dataset.objects.filter(slug=slug, is_active=True)
+        if unit is not None:
+            datasets = datasets.filter(unit=unit)
+        periods = list(
+            Period.objects.filter(dataset__in=datasets, published_revision__gt=0).values_list(
+                "pk", "published_revision"
+            )
+        )
+        if not periods:
+            continue
+        total = 0
+        for period_id, revision in periods:
+            total += Record.objects.filter(
+                period_id=period_id,
+                revision=revision,
+                **{f"data__{date_field}__startswith": f"{year}-"},
+            ).count()
+        counts[key] = total
+    return counts
+
+
 def _section_two(report: AnnualReport) -> list[Block]:
     docs = _documents(report.year, report.unit)
+    derived = dataset_counts(report.year, report.unit)
     entered = {
-        "licensing": report.licensing,
-        "penalty": report.penalty,
+        "licensing": report.licensing if report.licensing is not None else derived.get("licensing"),
+        "penalty": report.penalty if report.penalty is not None else derived.get("penalty"),
         "enforcement": report.enforcement,
         "fees": report.fees,
     }

@@ -199,3 +199,26 @@ def test_unentered_figures_fail_a_check_until_entered():
     assert not data.ok
     assert any("未填写：行政许可" in c.detail for c in data.checks)
     assert tables.build(AnnualReport(year=2025, licensing=0, penalty=0, enforcement=0, fees=0)).ok
+
+
+def test_licensing_and_penalty_come_from_the_published_registers(unit_a):
+    from gongkai.datasets.models import Dataset, Period, PeriodKind, PeriodStatus, Record
+
+    dataset = Dataset.objects.create(
+        slug="admin-penalty", title="行政处罚", unit=unit_a, period_kind=PeriodKind.REGISTER
+    )
+    period = Period.objects.create(
+        dataset=dataset, key="register", status=PeriodStatus.PUBLISHED, published_revision=2
+    )
+    for n, (revision, day) in enumerate(
+        [(2, "2025-03-01"), (2, "2025-11-30"), (2, "2024-12-31"), (1, "2025-05-05")]
+    ):
+        Record.objects.create(period=period, revision=revision, row=n, data={"decision_date": day})
+    two = tables.build(AnnualReport(year=2025, unit=unit_a)).two
+    penalty = next(r for b in two for r in b.rows if r.key == "penalty")
+    licensing = next(r for b in two for r in b.rows if r.key == "licensing")
+    assert penalty.values == [2]  # the published revision, decided in 2025
+    assert licensing.values == [None]  # no register: staff enter it
+    # a figure staff entered wins
+    entered = tables.build(AnnualReport(year=2025, unit=unit_a, penalty=7)).two
+    assert next(r for b in entered for r in b.rows if r.key == "penalty").values == [7]
