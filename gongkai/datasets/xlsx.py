@@ -1,7 +1,7 @@
 """A streaming XLSX row reader: the cell values of one sheet, row by row, with bounded memory.
 
 openpyxl's read-only mode builds a cell object per cell and reads about 80,000 cells a second
-here (bench/datasets_import.py); a 100,000-row, 23-column 双公示 sheet took half a minute before
+here (bench/datasets.py); a 100,000-row, 23-column 双公示 sheet took half a minute before
 validation began. This reader parses the sheet's XML with ElementTree's C parser, touches only
 the values, and yields plain Python values as openpyxl does (str, int, float, bool, datetime,
 None), several times faster.

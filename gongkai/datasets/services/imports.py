@@ -130,7 +130,7 @@ _RECORD_COLUMNS = ("period_id", "revision", "row", "data")
 def _insert_records(rows: list[tuple]) -> None:
     """Insert record rows (period id, revision, row, data dict) in bulk: COPY on PostgreSQL, one
     prepared executemany on SQLite — a model instance per row and bulk_create cost several
-    times more (bench/datasets_import.py), as for the ledger (plans.services.ledger)."""
+    times more (bench/datasets.py), as for the ledger (plans.services.ledger)."""
     if not rows:
         return
     ops = connection.ops

@@ -1,7 +1,7 @@
 """Importing 100,000 rows into a dataset: rows/s and peak memory, XLSX and CSV, against a plain
 read of the same file as the floor.
 
-    .venv/bin/python bench/datasets_import.py [--rows 100000] [--dataset admin-penalty]
+    .venv/bin/python bench/datasets.py [--rows 100000] [--dataset admin-penalty]
                                               [--database-url URL] [--keep]
 
 Builds a throw-away database (a temporary SQLite file unless --database-url points at a
